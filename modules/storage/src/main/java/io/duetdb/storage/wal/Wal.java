@@ -80,6 +80,16 @@ public final class Wal implements AutoCloseable {
      */
     public static Wal open(final Path dir, final WalKind kind, final WalOptions options, final IoBackend backend,
                            final long firstIndexIfEmpty) throws IOException {
+        return open(dir, kind, options, backend, firstIndexIfEmpty, null);
+    }
+
+    /**
+     * As {@link #open(Path, WalKind, WalOptions, IoBackend, long)}, also handing every valid
+     * record found by the recovery scan to {@code recovered} (in log order; truncation records
+     * included, so the consumer can drop what they cancel).
+     */
+    public static Wal open(final Path dir, final WalKind kind, final WalOptions options, final IoBackend backend,
+                           final long firstIndexIfEmpty, final RecoveredRecordConsumer recovered) throws IOException {
         final ExecutorService completer = Executors.newSingleThreadExecutor(r -> {
             final Thread t = new Thread(r, "duet-wal-" + kind.dirName() + "-completer");
             t.setDaemon(true);
@@ -103,6 +113,9 @@ public final class Wal implements AutoCloseable {
                         recordIndex.truncateAfter(index);
                     } else {
                         recordIndex.put(index, segment, offset, length, term, 0);
+                    }
+                    if (recovered != null) {
+                        recovered.accept(type, flags, term, index, body);
                     }
                 });
             if (report.tornTail() != null) {
@@ -235,6 +248,16 @@ public final class Wal implements AutoCloseable {
     /** Completes when every record before {@code position} is fsynced. */
     public CompletableFuture<Void> whenDurable(final long position) {
         return writer.whenDurable(position);
+    }
+
+    /** Completes when every record before {@code position} is written (maybe not yet fsynced). */
+    public CompletableFuture<Void> whenWritten(final long position) {
+        return writer.whenWritten(position);
+    }
+
+    /** Receives the records a recovery scan verified. The body is only valid during the call. */
+    public interface RecoveredRecordConsumer {
+        void accept(RecordType type, int flags, long term, long index, ByteBuffer body);
     }
 
     /** Completes when every record through {@code index} is fsynced. */

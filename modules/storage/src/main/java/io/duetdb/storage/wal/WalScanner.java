@@ -95,7 +95,7 @@ public final class WalScanner {
         final SegmentDescriptor.Header header = SegmentDescriptor.decode(data, problem);
         final long sequence = SegmentDescriptor.sequenceOf(file.getFileName().toString());
         if (header == null || header.kind() != kind || header.sequence() != sequence
-            || header.sizeBytes() != data.limit()) {
+            || header.sizeBytes() < data.limit()) {
             final String why = header == null ? problem[0]
                 : header.kind() != kind ? "segment belongs to the " + header.kind().dirName() + " log"
                 : header.sequence() != sequence ? "header sequence " + header.sequence() + " does not match the name"
@@ -114,8 +114,10 @@ public final class WalScanner {
                 + (lastIndex + 1) + ".." + header.previousLastIndex() + " were written before this segment "
                 + "but are missing"));
         }
+        final boolean shortFile = data.limit() < header.sizeBytes();
         final Segment segment = opener == null ? null : opener.open(file, header);
         final int size = data.limit();
+        final boolean tailRulesApply = lastSegment && !shortFile;
         int p = SegmentDescriptor.HEADER_LENGTH;
         long records = 0;
         long minIndex = -1;
@@ -142,7 +144,7 @@ public final class WalScanner {
                 && bodyLength <= maxBodyBytes && (long) p + RecordDescriptor.recordLength(bodyLength) <= size;
             if (!headerOk) {
                 final int next = nextValid(data, p + RecordDescriptor.ALIGNMENT);
-                final boolean tail = next < 0 && lastSegment;
+                final boolean tail = next < 0 && tailRulesApply;
                 if (tail && headerTorn(data, p)) {
                     tornTail = new ScanReport.TornTail(file, p, lastNonZero(data, p) - p + 1, lastIndex);
                     appendOffset = p;
@@ -161,7 +163,7 @@ public final class WalScanner {
             final long index = RecordDescriptor.index(data, p);
             final int bodyStart = p + RecordDescriptor.HEADER_LENGTH;
             if (RecordDescriptor.bodyCrc(data, bodyStart, bodyLength) != RecordDescriptor.storedBodyCrc(data, p)) {
-                final boolean tail = lastSegment && nextValid(data, p + recordLength) < 0;
+                final boolean tail = tailRulesApply && nextValid(data, p + recordLength) < 0;
                 if (tail && bodyTorn(data, p, recordLength)) {
                     tornTail = new ScanReport.TornTail(file, p, lastNonZero(data, p) - p + 1, lastIndex);
                     appendOffset = p;
@@ -172,7 +174,9 @@ public final class WalScanner {
                 p += recordLength;
                 continue;
             }
-            final String orderProblem = orderProblem(data, p, index);
+            final int paddingStart = bodyStart + bodyLength;
+            final String orderProblem = !allZero(data, paddingStart, p + recordLength - paddingStart)
+                ? "nonzero padding after the record body" : orderProblem(data, p, index);
             if (orderProblem != null) {
                 corruptions.add(new ScanReport.Corruption(file, p, recordLength, index, lastIndex, orderProblem));
                 p += recordLength;
@@ -196,6 +200,13 @@ public final class WalScanner {
                 validRecords++;
             }
             p += recordLength;
+        }
+        if (shortFile) {
+            // Segments are preallocated and never shortened: a short file lost its end.
+            corruptions.add(new ScanReport.Corruption(file, size, header.sizeBytes() - size, -1, lastIndex,
+                "segment file truncated to " + size + " bytes; it was created with " + header.sizeBytes()
+                    + " (records after the cut are lost)"));
+            appendOffset = -1; // never append into a damaged file
         }
         if (segment != null) {
             segment.appendOffset = appendOffset < 0 ? segment.sizeBytes : appendOffset;

@@ -45,7 +45,7 @@ public final class CompletionLog implements AutoCloseable {
     }
 
     /** Completions found by the recovery scan above the requested index, by index. */
-    public Map<Long, CompletionRecord> recovered() {
+    public java.util.NavigableMap<Long, CompletionRecord> recovered() {
         return recovered;
     }
 

@@ -164,6 +164,7 @@ public final class CheckpointStore {
         try (CountingCrcInputStream counting = new CountingCrcInputStream(
                 new BufferedInputStream(Files.newInputStream(file), IO_BUFFER_BYTES));
              DataInputStream in = new DataInputStream(counting)) {
+            final long fileSize = Files.size(file);
             final byte[] header = new byte[CheckpointFormat.HEADER_BYTES];
             readFully(in, header, file, counting);
             final ByteBuffer h = ByteBuffer.wrap(header);
@@ -188,8 +189,10 @@ public final class CheckpointStore {
                 final long offset = counting.count;
                 final int length = readInt(in, file, counting);
                 final int storedCrc = readInt(in, file, counting);
-                if (length < 28 || length > CheckpointFormat.MAX_ENTRY_BODY_BYTES) {
-                    throw new CorruptCheckpointException(file, offset, "entry " + e + " has impossible length " + length);
+                if (length < 28 || length > CheckpointFormat.MAX_ENTRY_BODY_BYTES
+                    || offset + 8 + length > fileSize) {
+                    throw new CorruptCheckpointException(file, offset, "entry " + e + " has impossible length " + length
+                        + " (the file is " + fileSize + " bytes)");
                 }
                 final byte[] body = new byte[length];
                 readFully(in, body, file, counting);

@@ -168,11 +168,17 @@ public final class BatchCodec {
     }
 
     private static byte[] readNullable(final ByteBuffer in) {
-        if (in.getInt(in.position()) == -1) {
-            in.getInt();
+        final int length = in.getInt();
+        if (length == -1) {
             return null;
         }
-        return readBytes(in);
+        if (length < 0 || length > in.remaining()) {
+            throw new IllegalArgumentException("length " + length + " at byte " + (in.position() - 4)
+                + " exceeds the remaining " + in.remaining() + " bytes");
+        }
+        final byte[] b = new byte[length];
+        in.get(b);
+        return b;
     }
 
     private static boolean readBoolean(final ByteBuffer in) {

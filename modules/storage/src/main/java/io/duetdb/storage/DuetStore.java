@@ -109,6 +109,9 @@ public final class DuetStore implements AutoCloseable {
         final FileLock lock;
         try {
             lock = lockChannel.tryLock();
+        } catch (final java.nio.channels.OverlappingFileLockException e) {
+            lockChannel.close();
+            throw new IOException("data directory " + dir + " is already open in this process", e);
         } catch (final IOException e) {
             lockChannel.close();
             throw e;

@@ -99,7 +99,7 @@ public final class IoUringBackend implements IoBackend {
                 },
                 IoUringIoHandler.newFactory(new IoUringIoHandlerConfig().setRingSize(RING_ENTRIES)));
             this.group = created;
-            this.loop = (IoEventLoop) created.next();
+            this.loop = created.next();
             this.registration = loop.register(new Handle()).get(CONTROL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (final InterruptedException e) {
             shutdown(created);

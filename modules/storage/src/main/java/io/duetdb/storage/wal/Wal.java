@@ -101,18 +101,20 @@ public final class Wal implements AutoCloseable {
             Files.createDirectories(dir);
             Files.deleteIfExists(dir.resolve(SegmentAllocator.SPARE_NAME));
             final RecordIndex recordIndex = new RecordIndex();
+            final java.util.Map<Path, Segment> segmentByPath = new java.util.HashMap<>();
             final ScanReport report = WalScanner.scan(dir, kind, options.maxBodyBytes(),
                 (file, header) -> {
                     final Segment s = new Segment(header.sequence(), header.firstIndex(), header.sizeBytes(), file,
                         backend.open(file), SegmentDescriptor.HEADER_LENGTH, header.firstIndex() - 1);
                     segments.add(s);
+                    segmentByPath.put(file, s);
                     return s;
                 },
-                (file, segment, offset, type, flags, term, index, body, length) -> {
+                (file, offset, type, flags, term, index, body, length) -> {
                     if (type == RecordType.TRUNCATE) {
                         recordIndex.truncateAfter(index);
                     } else {
-                        recordIndex.put(index, segment, offset, length, term, 0);
+                        recordIndex.put(index, segmentByPath.get(file), offset, length, term, 0);
                     }
                     if (recovered != null) {
                         recovered.accept(type, flags, term, index, body);
@@ -384,6 +386,11 @@ public final class Wal implements AutoCloseable {
         } finally {
             appendLock.unlock();
         }
+        if (!deleted.isEmpty()) {
+            // A log that fsyncs on demand may still owe these files an fsync; settle it before
+            // closing them, or the pending fsync would hit a closed file and fail the log.
+            awaitDurable(writer.whenDurable(writer.appendedPosition()), "recycling");
+        }
         for (final Segment s : deleted) {
             closeQuietly(backend, s);
             Files.deleteIfExists(s.path);
@@ -393,6 +400,20 @@ public final class Wal implements AutoCloseable {
             LOG.info("{} log: recycled {} segment(s) through index {}", kind.dirName(), deleted.size(), index);
         }
         return deleted.size();
+    }
+
+    private void awaitDurable(final CompletableFuture<Void> durable, final String what) throws IOException {
+        try {
+            durable.get(CLOSE_FLUSH_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while " + what + " the " + kind.dirName() + " log", e);
+        } catch (final java.util.concurrent.ExecutionException e) {
+            throw new IOException(what + " the " + kind.dirName() + " log: " + e.getCause().getMessage(), e.getCause());
+        } catch (final java.util.concurrent.TimeoutException e) {
+            throw new IOException(what + " the " + kind.dirName() + " log: not durable within "
+                + CLOSE_FLUSH_TIMEOUT_SECONDS + " s", e);
+        }
     }
 
     /** A snapshot of this log's counters. */

@@ -34,8 +34,8 @@ public final class WalScanner {
 
     /** Receives each valid record in log order. The body buffer is only valid during the call. */
     public interface Visitor {
-        void record(Path file, Segment segment, int offset, RecordType type, int flags, long term, long index,
-                    ByteBuffer body, int recordLength);
+        void record(Path file, int offset, RecordType type, int flags, long term, long index, ByteBuffer body,
+                    int recordLength);
     }
 
     private final WalKind kind;
@@ -65,13 +65,22 @@ public final class WalScanner {
     }
 
     /**
+     * Scans a log directory, read-only (what {@code duetctl wal verify} runs).
+     *
+     * @param visitor receives every valid record; may be null
+     */
+    public static ScanReport scan(final Path dir, final WalKind kind, final int maxBodyBytes, final Visitor visitor)
+        throws IOException {
+        return scan(dir, kind, maxBodyBytes, null, visitor);
+    }
+
+    /**
      * Scans a log directory. Read-only: cutting a torn tail is the caller's decision.
      *
-     * @param segmentOpener turns a verified segment file into a {@link Segment} handed to the
-     *     visitor (null to pass none)
+     * @param segmentOpener opens each verified segment for the log being recovered (null for none)
      */
-    public static ScanReport scan(final Path dir, final WalKind kind, final int maxBodyBytes,
-                                  final SegmentOpener segmentOpener, final Visitor visitor) throws IOException {
+    static ScanReport scan(final Path dir, final WalKind kind, final int maxBodyBytes,
+                           final SegmentOpener segmentOpener, final Visitor visitor) throws IOException {
         final WalScanner scanner = new WalScanner(kind, maxBodyBytes);
         final List<Path> files = segmentFiles(dir);
         long previousSequence = 0;
@@ -84,7 +93,7 @@ public final class WalScanner {
     }
 
     /** Opens a scanned segment for the caller (the WAL opens it on its I/O backend). */
-    public interface SegmentOpener {
+    interface SegmentOpener {
         Segment open(Path file, SegmentDescriptor.Header header) throws IOException;
     }
 
@@ -186,7 +195,7 @@ public final class WalScanner {
             final ByteBuffer body = data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
             body.limit(bodyStart + bodyLength).position(bodyStart);
             if (visitor != null) {
-                visitor.record(file, segment, p, type, RecordDescriptor.flags(data, p), RecordDescriptor.term(data, p),
+                visitor.record(file, p, type, RecordDescriptor.flags(data, p), RecordDescriptor.term(data, p),
                     index, body.slice().order(ByteOrder.LITTLE_ENDIAN), recordLength);
             }
             if (type == RecordType.TRUNCATE) {

@@ -36,14 +36,14 @@ final class SegmentFixture {
     /** Where every valid record is, by a read-only scan. */
     static List<Placed> placements(final Path dir, final WalKind kind, final int maxBody) throws IOException {
         final List<Placed> placed = new ArrayList<>();
-        WalScanner.scan(dir, kind, maxBody, null,
-            (file, segment, offset, type, flags, term, index, body, length) ->
+        WalScanner.scan(dir, kind, maxBody,
+            (file, offset, type, flags, term, index, body, length) ->
                 placed.add(new Placed(file, offset, length, index)));
         return placed;
     }
 
     static ScanReport scan(final Path dir, final WalKind kind, final int maxBody) throws IOException {
-        return WalScanner.scan(dir, kind, maxBody, null, null);
+        return WalScanner.scan(dir, kind, maxBody, null);
     }
 
     static void flipBit(final Path file, final long bitPosition) throws IOException {

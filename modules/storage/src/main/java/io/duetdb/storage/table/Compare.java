@@ -3,26 +3,51 @@ package io.duetdb.storage.table;
 import java.util.Arrays;
 
 /**
- * A transaction guard on one key, as etcd's. A missing key has version, create revision and mod
- * revision 0; a VALUE compare on a missing key succeeds only for NOT_EQUAL.
+ * A transaction guard on one key, as etcd's {@code Compare}.
+ *
+ * <p>Semantics, precisely:
+ * <ul>
+ *   <li>{@code VERSION}, {@code CREATE_REVISION}, {@code MOD_REVISION}: the key's number (0 for each
+ *       of them when the key does not exist) is compared with {@code numberOperand} as signed longs;
+ *       {@code valueOperand} is ignored.</li>
+ *   <li>{@code VALUE} on an existing key: its value is compared with {@code valueOperand} (null
+ *       counts as empty) in unsigned lexicographic order; {@code numberOperand} is ignored.</li>
+ *   <li>{@code VALUE} on a missing key: EQUAL, GREATER and LESS fail, NOT_EQUAL succeeds (a missing
+ *       value differs from every value, the empty one included). This is where Duet differs from
+ *       etcd, whose VALUE compares on a missing key always fail.</li>
+ * </ul>
+ * The result reads as "actual RESULT operand", e.g. {@code GREATER} holds when actual > operand.
  */
 public record Compare(byte[] key, Target target, Result result, byte[] valueOperand, long numberOperand) {
 
-    /** What is compared. Codes are persisted in batches. */
+    /** What is compared. {@link BatchCodec} persists these as explicit codes. */
     public enum Target { VALUE, VERSION, CREATE_REVISION, MOD_REVISION }
 
-    /** How. Codes are persisted in batches. */
+    /** How actual and operand must relate for the guard to hold. */
     public enum Result { EQUAL, NOT_EQUAL, GREATER, LESS }
 
+    /** Structural checks only; sizes are the {@link OpValidator}'s job. */
+    public Compare {
+        if (key == null || target == null || result == null) {
+            throw new IllegalArgumentException("compare needs a key, a target and a result: key="
+                + Printable.bytes(key) + " target=" + target + " result=" + result);
+        }
+    }
+
+    /** A guard on the key's value. */
     public static Compare value(final byte[] key, final Result result, final byte[] value) {
         return new Compare(key, Target.VALUE, result, value, 0);
     }
 
+    /** A guard on the key's version, create revision or mod revision. */
     public static Compare number(final byte[] key, final Target target, final Result result, final long operand) {
+        if (target == Target.VALUE) {
+            throw new IllegalArgumentException("target=VALUE is not a number; use Compare.value");
+        }
         return new Compare(key, target, result, null, operand);
     }
 
-    /** Evaluates this guard against the key's current state ({@code current} may be null). */
+    /** Whether the guard holds for the key's current entry ({@code current} null when missing). */
     public boolean test(final KeyValue current) {
         final int cmp;
         if (target == Target.VALUE) {
@@ -31,19 +56,22 @@ public record Compare(byte[] key, Target target, Result result, byte[] valueOper
             }
             cmp = KeyRanges.compare(current.value(), valueOperand == null ? new byte[0] : valueOperand);
         } else {
-            final long actual = current == null ? 0 : switch (target) {
-                case VERSION -> current.version();
-                case CREATE_REVISION -> current.createRevision();
-                case MOD_REVISION -> current.modRevision();
-                default -> throw new IllegalStateException("target " + target);
-            };
-            cmp = Long.compare(actual, numberOperand);
+            cmp = Long.compare(current == null ? 0 : number(current), numberOperand);
         }
         return switch (result) {
             case EQUAL -> cmp == 0;
             case NOT_EQUAL -> cmp != 0;
             case GREATER -> cmp > 0;
             case LESS -> cmp < 0;
+        };
+    }
+
+    private long number(final KeyValue kv) {
+        return switch (target) {
+            case VERSION -> kv.version();
+            case CREATE_REVISION -> kv.createRevision();
+            case MOD_REVISION -> kv.modRevision();
+            case VALUE -> throw new IllegalStateException("target=VALUE has no number");
         };
     }
 
@@ -55,6 +83,16 @@ public record Compare(byte[] key, Target target, Result result, byte[] valueOper
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(key) * 31 + target.hashCode() + result.ordinal();
+        int h = Arrays.hashCode(key);
+        h = 31 * h + target.hashCode();
+        h = 31 * h + result.hashCode();
+        h = 31 * h + Arrays.hashCode(valueOperand);
+        return 31 * h + Long.hashCode(numberOperand);
+    }
+
+    @Override
+    public String toString() {
+        final String operand = target == Target.VALUE ? Printable.bytes(valueOperand) : Long.toString(numberOperand);
+        return "Compare[" + target + "(" + Printable.bytes(key) + ") " + result + " " + operand + "]";
     }
 }

@@ -1,13 +1,17 @@
 package io.duetdb.storage.table;
 
-/** FNV-1a, 64 bits: a fast, well-spread, dependency-free digest (not a checksum against attackers). */
+/**
+ * FNV-1a, 64 bits, fed a canonical encoding: {@link #longValue} feeds the 8 bytes of a long,
+ * least significant first; {@link #bytes} feeds the length as such a long, then the bytes. A fast,
+ * dependency-free digest to compare replicas; not a defence against a deliberate collision.
+ */
 final class Fnv64 {
     private static final long OFFSET_BASIS = 0xcbf29ce484222325L;
     private static final long PRIME = 0x100000001b3L;
     private long hash = OFFSET_BASIS;
 
     Fnv64 bytes(final byte[] data) {
-        longValue(data.length); // length first, so ("ab","c") and ("a","bc") differ
+        longValue(data.length); // the length first, so ("ab", "c") and ("a", "bc") differ
         for (final byte b : data) {
             hash = (hash ^ (b & 0xFF)) * PRIME;
         }

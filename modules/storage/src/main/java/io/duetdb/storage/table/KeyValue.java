@@ -1,16 +1,32 @@
 package io.duetdb.storage.table;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * One key's current state. Revisions are Raft log indexes: {@code createRevision} of the put that
- * created the key, {@code modRevision} of the last change; {@code version} counts puts since
- * creation (1 after the first).
+ * One key's current state, as etcd's {@code mvccpb.KeyValue}. Revisions are Raft log indexes:
+ * {@code createRevision} is the revision of the put that created the key, {@code modRevision} that
+ * of its last change; {@code version} counts puts since creation (1 after the first put).
+ *
+ * <p>The arrays are not copied (a table holds millions of these): treat them as read-only.
  */
 public record KeyValue(byte[] key, byte[] value, long createRevision, long modRevision, long version) {
 
-    /** The same key with its value dropped (keys-only reads). */
+    /** Checks the invariants every stored entry has, so a damaged source cannot smuggle in nonsense. */
+    public KeyValue {
+        if (key == null || key.length == 0) {
+            throw new IllegalArgumentException("key=" + Printable.bytes(key) + " must be at least 1 byte");
+        }
+        if (value == null) {
+            throw new IllegalArgumentException("value=null for key " + Printable.bytes(key) + "; use an empty value");
+        }
+        if (createRevision < 1 || modRevision < createRevision || version < 1) {
+            throw new IllegalArgumentException("createRevision=" + createRevision + " modRevision=" + modRevision
+                + " version=" + version + " for key " + Printable.bytes(key)
+                + ": need 1 <= createRevision <= modRevision and version >= 1");
+        }
+    }
+
+    /** The same entry with an empty value, for keys-only reads. */
     public KeyValue withoutValue() {
         return new KeyValue(key, new byte[0], createRevision, modRevision, version);
     }
@@ -23,20 +39,16 @@ public record KeyValue(byte[] key, byte[] value, long createRevision, long modRe
 
     @Override
     public int hashCode() {
-        return 31 * Arrays.hashCode(key) + Arrays.hashCode(value) + Long.hashCode(modRevision);
+        int h = Arrays.hashCode(key);
+        h = 31 * h + Arrays.hashCode(value);
+        h = 31 * h + Long.hashCode(createRevision);
+        h = 31 * h + Long.hashCode(modRevision);
+        return 31 * h + Long.hashCode(version);
     }
 
     @Override
     public String toString() {
-        return "KeyValue[" + printable(key) + "=" + printable(value) + ", create=" + createRevision + ", mod="
-            + modRevision + ", version=" + version + "]";
-    }
-
-    static String printable(final byte[] bytes) {
-        if (bytes == null) {
-            return "null";
-        }
-        final String s = new String(bytes, 0, Math.min(bytes.length, 64), StandardCharsets.UTF_8);
-        return "'" + s + (bytes.length > 64 ? "...'(" + bytes.length + " bytes)" : "'");
+        return "KeyValue[" + Printable.bytes(key) + " = " + Printable.bytes(value) + ", createRevision="
+            + createRevision + ", modRevision=" + modRevision + ", version=" + version + "]";
     }
 }

@@ -1,60 +1,85 @@
 package io.duetdb.storage.checkpoint;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32C;
 
 /**
- * Layout of a checkpoint file (format version 1, big-endian). Documented in
- * docs/checkpoint-format.md.
- *
- * <pre>
- *   header (48 bytes)
- *     0  8  magic "DUETCKPT"
- *     8  4  format version (1)
- *    12  8  index: the table as of this Raft index
- *    20  8  term of that index
- *    28  8  entry count
- *    36  8  created at (ms since the epoch)
- *    44  4  CRC32C of bytes 0..43
- *   entries, in key order, each:
- *     u32 body length, u32 CRC32C of the body,
- *     body: u32 key length, key, u32 value length, value, i64 create revision, i64 mod revision, i64 version
- *   trailer (20 bytes)
- *     8  magic "CKPTEND\0"
- *     8  entry count (again)
- *     4  CRC32C of every byte of the file before this field
- * </pre>
+ * Constants and file naming of the checkpoint format, whose layout is documented byte by byte on
+ * {@link CheckpointStore} and in docs/checkpoint-format.md. Integers are little-endian.
  */
 final class CheckpointFormat {
     static final byte[] MAGIC = "DUETCKPT".getBytes(StandardCharsets.US_ASCII);
     static final byte[] TRAILER_MAGIC = "CKPTEND\0".getBytes(StandardCharsets.US_ASCII);
     static final int VERSION = 1;
+
     static final int HEADER_BYTES = 48;
+    static final int VERSION_OFFSET = 8;
+    static final int INDEX_OFFSET = 12;
+    static final int TERM_OFFSET = 20;
+    static final int ENTRY_COUNT_OFFSET = 28;
+    static final int CREATED_AT_OFFSET = 36;
     static final int HEADER_CRC_OFFSET = 44;
-    /** Largest entry body: a key and a value at the hard limits, plus fixed fields. */
-    static final int MAX_ENTRY_BODY_BYTES = 64 * 1024 * 1024;
-    static final String PREFIX = "checkpoint-";
+
+    /** u32 body length + u32 body CRC32C in front of every entry body. */
+    static final int ENTRY_FRAME_BYTES = 8;
+    /** The body's fixed part: u32 key length, u32 value length, three i64. */
+    static final int ENTRY_FIXED_BODY_BYTES = 4 + 4 + 3 * 8;
+
+    /** Magic (8), entry count (8), CRC32C of every preceding byte (4). */
+    static final int TRAILER_BYTES = 20;
+
     static final String SUFFIX = ".ckpt";
+    static final String TEMP_SUFFIX = ".tmp";
+    private static final Pattern NAME = Pattern.compile("checkpoint-(\\d{20})-(\\d{1,19})\\.ckpt");
 
     private CheckpointFormat() {
     }
 
+    /** The file name of the checkpoint at {@code index} written in {@code term}. */
     static String fileName(final long index, final long term) {
-        return String.format("%s%020d-%d%s", PREFIX, index, term, SUFFIX);
+        if (index < 0 || term < 0) {
+            throw new IllegalArgumentException("index=" + index + " term=" + term + ": both must be >= 0");
+        }
+        return String.format("checkpoint-%020d-%d%s", index, term, SUFFIX);
     }
 
-    /** {index, term} from a file name, or null when it is not a checkpoint's. */
-    static long[] parse(final String name) {
-        if (!name.startsWith(PREFIX) || !name.endsWith(SUFFIX)) {
-            return null;
-        }
-        final String[] parts = name.substring(PREFIX.length(), name.length() - SUFFIX.length()).split("-");
-        if (parts.length != 2) {
+    /** Whether {@code name} is a checkpoint's temp file (left behind by a crash mid-write). */
+    static boolean isTempName(final String name) {
+        return name.startsWith("checkpoint-") && name.endsWith(SUFFIX + TEMP_SUFFIX);
+    }
+
+    /** {index, term} from a checkpoint file name, or null when the name is not one. */
+    static long[] parseName(final String name) {
+        final Matcher m = NAME.matcher(name);
+        if (!m.matches()) {
             return null;
         }
         try {
-            return new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1])};
+            return new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))};
         } catch (final NumberFormatException e) {
-            return null;
+            return null; // 20 or 19 digits can still overflow a long
         }
+    }
+
+    /** The 48 header bytes, CRC included. */
+    static byte[] encodeHeader(final long index, final long term, final long entryCount, final long createdAtMs) {
+        final ByteBuffer h = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        h.put(MAGIC).putInt(VERSION).putLong(index).putLong(term).putLong(entryCount).putLong(createdAtMs);
+        h.putInt(crc32c(h.array(), 0, HEADER_CRC_OFFSET));
+        return h.array();
+    }
+
+    static int crc32c(final byte[] data, final int offset, final int length) {
+        final CRC32C crc = new CRC32C();
+        crc.update(data, offset, length);
+        return (int) crc.getValue();
+    }
+
+    static String hex(final int crc) {
+        return String.format("0x%08x", crc);
     }
 }

@@ -12,9 +12,10 @@ import java.util.Arrays;
  *       {@code valueOperand} is ignored.</li>
  *   <li>{@code VALUE} on an existing key: its value is compared with {@code valueOperand} (null
  *       counts as empty) in unsigned lexicographic order; {@code numberOperand} is ignored.</li>
- *   <li>{@code VALUE} on a missing key: EQUAL, GREATER and LESS fail, NOT_EQUAL succeeds (a missing
- *       value differs from every value, the empty one included). This is where Duet differs from
- *       etcd, whose VALUE compares on a missing key always fail.</li>
+ *   <li>{@code VALUE} on a missing key: every result fails, NOT_EQUAL included, as in etcd (a
+ *       missing value cannot be told from an empty one on the wire, so etcd refuses to compare it).
+ *       Use a VERSION compare with 0 to test that a key is absent. The rule is part of the log's
+ *       meaning: replaying a transaction must decide the same way forever.</li>
  * </ul>
  * The result reads as "actual RESULT operand", e.g. {@code GREATER} holds when actual > operand.
  */
@@ -52,7 +53,7 @@ public record Compare(byte[] key, Target target, Result result, byte[] valueOper
         final int cmp;
         if (target == Target.VALUE) {
             if (current == null) {
-                return result == Result.NOT_EQUAL;
+                return false;
             }
             cmp = KeyRanges.compare(current.value(), valueOperand == null ? new byte[0] : valueOperand);
         } else {

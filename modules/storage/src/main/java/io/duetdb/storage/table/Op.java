@@ -108,13 +108,23 @@ public sealed interface Op permits Op.Put, Op.DeleteRange, Op.Range, Op.Txn {
         /** Copies the lists (immutable afterwards); they and their elements must not be null. */
         public Txn {
             if (compares == null || success == null || failure == null
-                || compares.contains(null) || success.contains(null) || failure.contains(null)) {
+                || hasNull(compares) || hasNull(success) || hasNull(failure)) {
                 throw new IllegalArgumentException("txn needs compare, success and failure lists without nulls: "
                     + compares + ", " + success + ", " + failure);
             }
             compares = List.copyOf(compares);
             success = List.copyOf(success);
             failure = List.copyOf(failure);
+        }
+
+        // Not List.contains(null): immutable lists throw on it.
+        private static boolean hasNull(final List<?> list) {
+            for (final Object o : list) {
+                if (o == null) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 }

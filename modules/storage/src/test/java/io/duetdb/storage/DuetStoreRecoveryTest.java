@@ -38,12 +38,7 @@ class DuetStoreRecoveryTest {
     }
 
     private static void flipBit(final Path file, final long byteOffset) throws Exception {
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            raf.seek(byteOffset);
-            final int b = raf.read();
-            raf.seek(byteOffset);
-            raf.write(b ^ 0x10);
-        }
+        io.duetdb.storage.testing.FileDamage.flipBit(file, byteOffset * 8 + 4);
     }
 
     private Path lastSegment(final String log) throws Exception {

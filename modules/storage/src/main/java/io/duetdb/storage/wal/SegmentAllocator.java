@@ -87,9 +87,10 @@ final class SegmentAllocator implements AutoCloseable {
             throw new IOException("interrupted while waiting for a new " + kind.dirName() + " segment", e);
         } catch (final ExecutionException e) {
             spare = null;
-            final Throwable cause = e.getCause();
-            throw cause instanceof IOException ? (IOException) cause
-                : new IOException("could not prepare a " + kind.dirName() + " segment", cause);
+            final Throwable cause = e.getCause() instanceof java.io.UncheckedIOException
+                ? e.getCause().getCause() : e.getCause();
+            throw new IOException("could not create a new " + kind.dirName() + " log segment of " + segmentSizeBytes
+                + " bytes in " + dir + ": " + cause.getMessage(), cause);
         }
     }
 
@@ -100,6 +101,11 @@ final class SegmentAllocator implements AutoCloseable {
                 zeroFill(path, segmentSizeBytes);
                 return new Spare(path, backend.open(path));
             } catch (final IOException e) {
+                try {
+                    Files.deleteIfExists(path); // give back the space a partial zero fill took
+                } catch (final IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
                 throw new java.io.UncheckedIOException(e);
             }
         }, worker);

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,10 +102,7 @@ class CheckpointCorruptionTest {
     void zeroedBlocksAreDetected() throws Exception {
         for (final long blockStart : new long[] {0, 4096, 8192, 16384, (original.length - 1) / 4096 * 4096}) {
             Files.write(file, original);
-            try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-                raf.getChannel().write(ByteBuffer.allocate((int) Math.min(4096, original.length - blockStart)),
-                    blockStart);
-            }
+            io.duetdb.storage.testing.FileDamage.zero(file, blockStart, (int) Math.min(4096, original.length - blockStart));
             final CorruptCheckpointException e = refused("block at " + blockStart);
             if (blockStart == 0) {
                 assertEquals(0, e.offset(), e.getMessage());

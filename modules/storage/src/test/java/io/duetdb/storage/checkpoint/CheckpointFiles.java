@@ -3,7 +3,6 @@ package io.duetdb.storage.checkpoint;
 import io.duetdb.storage.table.KvTable;
 import io.duetdb.storage.table.Op;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -65,11 +64,6 @@ final class CheckpointFiles {
     }
 
     static void flip(final Path file, final long bit) throws IOException {
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            raf.seek(bit / 8);
-            final int b = raf.read();
-            raf.seek(bit / 8);
-            raf.write(b ^ (1 << (bit % 8)));
-        }
+        io.duetdb.storage.testing.FileDamage.flipBit(file, bit);
     }
 }

@@ -1,8 +1,6 @@
 package io.duetdb.storage.wal;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,23 +45,14 @@ final class SegmentFixture {
     }
 
     static void flipBit(final Path file, final long bitPosition) throws IOException {
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            raf.seek(bitPosition / 8);
-            final int b = raf.read();
-            raf.seek(bitPosition / 8);
-            raf.write(b ^ (1 << (bitPosition % 8)));
-        }
+        io.duetdb.storage.testing.FileDamage.flipBit(file, bitPosition);
     }
 
     static void zero(final Path file, final long offset, final int length) throws IOException {
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            raf.getChannel().write(ByteBuffer.allocate(length), offset);
-        }
+        io.duetdb.storage.testing.FileDamage.zero(file, offset, length);
     }
 
     static void truncate(final Path file, final long length) throws IOException {
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            raf.setLength(length);
-        }
+        io.duetdb.storage.testing.FileDamage.truncate(file, length);
     }
 }

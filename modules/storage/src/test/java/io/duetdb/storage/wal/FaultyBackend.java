@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Wraps a real backend and fails the Nth write or the Nth fdatasync with EIO. */
+/** Wraps a real backend and fails the Nth write or the Nth fdatasync (plain or in a durable write) with EIO. */
 final class FaultyBackend implements IoBackend {
     private final IoBackend delegate;
     private final int failWriteNumber;
@@ -37,6 +37,10 @@ final class FaultyBackend implements IoBackend {
                                          final boolean datasync) {
         if (writes.incrementAndGet() == failWriteNumber) {
             return CompletableFuture.failedFuture(new IOException("injected write failure: EIO"));
+        }
+        // A durable write carries its own fdatasync: its sync part can fail like a plain one.
+        if (datasync && syncs.incrementAndGet() == failSyncNumber) {
+            return CompletableFuture.failedFuture(new IOException("injected fdatasync failure: EIO"));
         }
         return delegate.write(file, fileOffset, src, datasync);
     }

@@ -34,7 +34,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>A full ring blocks appenders (backpressure); nothing is dropped.</li>
  * </ul>
  *
- * <p>Positions are logical byte counts over the life of this writer; {@link Extent}s map them to
+ * <p>Positions are logical byte counts over the life of this writer; {@link Extents} map them to
  * (segment, file offset).
  */
 final class GroupCommitWriter {
@@ -57,17 +57,13 @@ final class GroupCommitWriter {
     private long syncRequestedPosition;
     private boolean writeInFlight;
     private final ArrayDeque<Chunk> chunks = new ArrayDeque<>();
-    private final ArrayDeque<Extent> extents = new ArrayDeque<>();
+    private final Extents extents;
     private final Set<Segment> unsyncedSegments = new LinkedHashSet<>();
     private final PriorityQueue<Waiter> writtenWaiters = new PriorityQueue<>();
     private final PriorityQueue<Waiter> durableWaiters = new PriorityQueue<>();
     private IOException failure;
     private boolean closed;
     private final WriterStats stats = new WriterStats();
-
-    /** Where a run of logical positions lives on disk. */
-    private record Extent(long startPosition, Segment segment, long fileOffset) {
-    }
 
     private static final class Chunk {
         final long start;
@@ -101,7 +97,7 @@ final class GroupCommitWriter {
         this.completer = completer;
         this.capacity = capacityBytes;
         this.ring = ByteBuffer.allocateDirect(capacityBytes).order(ByteOrder.LITTLE_ENDIAN);
-        extents.add(new Extent(0, firstSegment, firstSegment.appendOffset));
+        this.extents = new Extents(firstSegment);
     }
 
     int capacityBytes() {
@@ -130,10 +126,7 @@ final class GroupCommitWriter {
                 stats.backpressureWaits++;
                 awaitSpace();
             }
-            final Extent current = extents.peekLast();
-            if (current.segment != segment) {
-                extents.add(new Extent(appendedPosition, segment, segment.appendOffset));
-            }
+            extents.startIfNew(appendedPosition, segment);
             copyIntoRing(record, appendedPosition);
             appendedPosition += length;
             segment.appendOffset += length;
@@ -279,12 +272,8 @@ final class GroupCommitWriter {
 
     private void submitWrite() {
         final long start = submittedPosition;
-        final Extent extent = extentOf(start);
-        final Extent nextExtent = nextExtentAfter(extent);
-        long end = appendedPosition;
-        if (nextExtent != null) {
-            end = Math.min(end, nextExtent.startPosition);
-        }
+        final Extents.Extent extent = extents.of(start);
+        long end = Math.min(appendedPosition, extents.endOf(extent));
         final int ringOffset = (int) (start & (capacity - 1));
         end = Math.min(end, start + (capacity - ringOffset)); // a write never wraps the ring
         final boolean sync = syncPolicy == SyncPolicy.EVERY_WRITE || syncRequestedPosition > start;
@@ -296,18 +285,18 @@ final class GroupCommitWriter {
         if (sync) {
             toSync.addAll(unsyncedSegments);
             unsyncedSegments.clear();
-            if (!toSync.contains(extent.segment)) {
-                toSync.add(extent.segment);
+            if (!toSync.contains(extent.segment())) {
+                toSync.add(extent.segment());
             }
         } else {
-            unsyncedSegments.add(extent.segment);
+            unsyncedSegments.add(extent.segment());
         }
         final ByteBuffer slice = ring.duplicate();
         slice.limit(ringOffset + (int) (end - start)).position(ringOffset);
-        final long fileOffset = extent.fileOffset + (start - extent.startPosition);
+        final long fileOffset = extent.fileOffset() + (start - extent.startPosition());
         stats.writes++;
         final long startNs = System.nanoTime();
-        backend.write(extent.segment.file, fileOffset, slice, false)
+        backend.write(extent.segment().file, fileOffset, slice, false)
             .thenCompose(ignored -> {
                 // On the I/O thread: the fsync leaves straight from the write's completion. The
                 // bookkeeping goes to the completer thread so the I/O thread never takes our lock.
@@ -341,7 +330,7 @@ final class GroupCommitWriter {
             if (error == null && failure == null) {
                 writeInFlight = false;
                 writtenPosition = chunk.end;
-                trimExtents();
+                extents.forgetBefore(writtenPosition);
                 collect(writtenWaiters, writtenPosition, ready);
                 spaceFreed.signalAll();
                 submitIfReady();
@@ -408,63 +397,4 @@ final class GroupCommitWriter {
         }
     }
 
-    private Extent extentOf(final long position) {
-        Extent found = null;
-        for (final Extent e : extents) {
-            if (e.startPosition <= position) {
-                found = e;
-            } else {
-                break;
-            }
-        }
-        if (found == null) {
-            throw new IllegalStateException("no extent holds position " + position);
-        }
-        return found;
-    }
-
-    private Extent nextExtentAfter(final Extent extent) {
-        boolean seen = false;
-        for (final Extent e : extents) {
-            if (seen) {
-                return e;
-            }
-            seen = e == extent;
-        }
-        return null;
-    }
-
-    /** Forgets extents wholly before the written position, keeping the current one. */
-    private void trimExtents() {
-        while (extents.size() > 1) {
-            final Extent first = extents.pollFirst();
-            if (extents.peekFirst().startPosition > writtenPosition) {
-                extents.addFirst(first);
-                return;
-            }
-        }
-    }
-
-    /** Counters of one writer. Plain fields: read only through {@link #stats()} copies. */
-    static final class WriterStats {
-        long appendedRecords;
-        long appendedBytes;
-        long writes;
-        long syncs;
-        long syncNanosTotal;
-        long backpressureWaits;
-        long queuedBytes;
-        long durablePosition;
-
-        WriterStats copy() {
-            final WriterStats c = new WriterStats();
-            c.appendedRecords = appendedRecords;
-            c.appendedBytes = appendedBytes;
-            c.writes = writes;
-            c.syncs = syncs;
-            c.syncNanosTotal = syncNanosTotal;
-            c.backpressureWaits = backpressureWaits;
-            return c;
-        }
-    }
 }

@@ -154,4 +154,32 @@ public final class RecordDescriptor {
     public static long index(final ByteBuffer src, final int start) {
         return src.getLong(start + INDEX_OFFSET);
     }
+
+    /**
+     * What is wrong with a record read back into {@code buffer} (at position 0), or null when it
+     * verifies: length, both checksums, index, and term when {@code expectedTerm >= 0}.
+     */
+    public static String readBackProblem(final ByteBuffer buffer, final int bytesRead, final int expectedLength,
+                                         final long index, final long expectedTerm) {
+        if (bytesRead < expectedLength) {
+            return "short read: " + bytesRead + " of " + expectedLength + " bytes";
+        }
+        if (!headerValid(buffer, 0)) {
+            return "header checksum mismatch";
+        }
+        final int bodyLength = bodyLength(buffer, 0);
+        if (bodyLength < 0 || bodyLength > MAX_BODY_LENGTH || recordLength(bodyLength) != expectedLength) {
+            return "length changed on disk";
+        }
+        if (bodyCrc(buffer, HEADER_LENGTH, bodyLength) != storedBodyCrc(buffer, 0)) {
+            return "body checksum mismatch";
+        }
+        if (index(buffer, 0) != index) {
+            return "holds index " + index(buffer, 0);
+        }
+        if (expectedTerm >= 0 && term(buffer, 0) != expectedTerm) {
+            return "holds term " + term(buffer, 0) + ", expected " + expectedTerm;
+        }
+        return null;
+    }
 }

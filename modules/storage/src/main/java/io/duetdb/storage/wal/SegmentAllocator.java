@@ -126,6 +126,21 @@ final class SegmentAllocator implements AutoCloseable {
         }
     }
 
+    /** Overwrites a range of an existing file with zeros and fsyncs it (cutting a torn tail). */
+    static void zeroRange(final Path path, final long offset, final long length) throws IOException {
+        final ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(Math.max(length, 1), ZERO_CHUNK_BYTES));
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
+            long at = offset;
+            while (at < offset + length) {
+                zeros.clear().limit((int) Math.min(zeros.capacity(), offset + length - at));
+                while (zeros.hasRemaining()) {
+                    at += channel.write(zeros, at);
+                }
+            }
+            channel.force(false);
+        }
+    }
+
     /** fsync of a directory, so that a create, rename or delete in it survives a crash. */
     static void syncDirectory(final Path dir) throws IOException {
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {

@@ -4,10 +4,8 @@ import io.duetdb.storage.io.IoBackend;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -121,7 +119,7 @@ public final class Wal implements AutoCloseable {
                     }
                 });
             if (report.tornTail() != null) {
-                cutTornTail(report.tornTail(), dir);
+                cutTornTail(report.tornTail());
             }
             for (final ScanReport.Corruption c : report.corruptions()) {
                 LOG.error("{} log: corruption at {}", kind.dirName(), c);
@@ -154,20 +152,9 @@ public final class Wal implements AutoCloseable {
         }
     }
 
-    private static void cutTornTail(final ScanReport.TornTail torn, final Path dir) throws IOException {
+    private static void cutTornTail(final ScanReport.TornTail torn) throws IOException {
         LOG.warn("cutting torn tail: {}", torn);
-        try (FileChannel channel = FileChannel.open(torn.file(), StandardOpenOption.WRITE)) {
-            final ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(torn.lengthBytes(), 1 << 20));
-            long offset = torn.offset();
-            final long end = torn.offset() + torn.lengthBytes();
-            while (offset < end) {
-                zeros.clear().limit((int) Math.min(zeros.capacity(), end - offset));
-                while (zeros.hasRemaining()) {
-                    offset += channel.write(zeros, offset);
-                }
-            }
-            channel.force(false);
-        }
+        SegmentAllocator.zeroRange(torn.file(), torn.offset(), torn.lengthBytes());
     }
 
     /** What the recovery scan found when this log opened. */
@@ -305,23 +292,8 @@ public final class Wal implements AutoCloseable {
     private WalRecord verify(final RecordIndex.Location location, final long index, final long expectedTerm,
                              final ByteBuffer buffer, final int bytesRead) {
         final Path file = location.segment().path;
-        final String problem;
-        if (bytesRead < location.length()) {
-            problem = "short read: " + bytesRead + " of " + location.length() + " bytes";
-        } else if (!RecordDescriptor.headerValid(buffer, 0)) {
-            problem = "header checksum mismatch";
-        } else if (RecordDescriptor.recordLength(RecordDescriptor.bodyLength(buffer, 0)) != location.length()) {
-            problem = "length changed on disk";
-        } else if (RecordDescriptor.bodyCrc(buffer, RecordDescriptor.HEADER_LENGTH, RecordDescriptor.bodyLength(buffer, 0))
-            != RecordDescriptor.storedBodyCrc(buffer, 0)) {
-            problem = "body checksum mismatch";
-        } else if (RecordDescriptor.index(buffer, 0) != index) {
-            problem = "holds index " + RecordDescriptor.index(buffer, 0);
-        } else if (expectedTerm >= 0 && RecordDescriptor.term(buffer, 0) != expectedTerm) {
-            problem = "holds term " + RecordDescriptor.term(buffer, 0) + ", expected " + expectedTerm;
-        } else {
-            problem = null;
-        }
+        final String problem = RecordDescriptor.readBackProblem(buffer, bytesRead, location.length(), index,
+            expectedTerm);
         if (problem != null) {
             throw new CompletionException(new CorruptRecordException(file, location.offset(), index, problem));
         }
@@ -418,7 +390,7 @@ public final class Wal implements AutoCloseable {
 
     /** A snapshot of this log's counters. */
     public WalStats stats() {
-        final GroupCommitWriter.WriterStats s = writer.stats();
+        final WriterStats s = writer.stats();
         final int segmentCount;
         appendLock.lock();
         try {

@@ -70,7 +70,7 @@ public final class DuetStore implements AutoCloseable {
     private final ReentrantLock applyLock = new ReentrantLock();
     private final ConcurrentHashMap<Long, PendingBatch> pending = new ConcurrentHashMap<>();
     private volatile long lastAppliedIndex; // written under applyLock
-    private long lastCheckpointIndex; // guarded by applyLock
+    private volatile long lastCheckpointIndex; // written under applyLock; read without it
     private volatile boolean checkpointScheduled;
     private volatile IOException completionFailure;
 
@@ -243,7 +243,7 @@ public final class DuetStore implements AutoCloseable {
 
     private void maybeScheduleCheckpoint() {
         final long every = options.checkpointEveryOps();
-        if (every == 0 || checkpointScheduled || lastAppliedIndex - lastCheckpointIndexVolatile() < every) {
+        if (every == 0 || checkpointScheduled || lastAppliedIndex - lastCheckpointIndex < every) {
             return;
         }
         checkpointScheduled = true;
@@ -256,15 +256,6 @@ public final class DuetStore implements AutoCloseable {
                 checkpointScheduled = false;
             }
         });
-    }
-
-    private long lastCheckpointIndexVolatile() {
-        applyLock.lock();
-        try {
-            return lastCheckpointIndex;
-        } finally {
-            applyLock.unlock();
-        }
     }
 
     /**

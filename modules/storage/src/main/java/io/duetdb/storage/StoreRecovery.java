@@ -104,9 +104,8 @@ final class StoreRecovery {
         final long last = Math.max(lastIntent, lastCompletion);
         final List<String> problems = new ArrayList<>();
         if (intentScan.tornTail() != null) {
-            final IntentState torn = IntentState.TORN_TAIL;
             final long tornIndex = intentScan.tornTail().indexAfter() + 1;
-            final RecoveryAction action = RecoveryRule.decide(torn,
+            final RecoveryAction action = RecoveryRule.decide(IntentState.TORN_TAIL,
                 completions.recovered().containsKey(tornIndex) ? CompletionState.MATCHES : CompletionState.ABSENT,
                 false);
             count(actions, action);

@@ -1,12 +1,11 @@
 package io.duetdb.storage.checkpoint;
 
+import io.duetdb.storage.io.DirectorySync;
 import io.duetdb.storage.table.KvTable;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -110,7 +109,7 @@ public final class CheckpointStore {
         try {
             entries = CheckpointWriter.write(temp, table, index, term, System.currentTimeMillis());
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            syncDirectory(); // makes the rename itself durable
+            DirectorySync.sync(dir); // makes the rename itself durable
         } catch (final IOException | RuntimeException | Error e) {
             try {
                 Files.deleteIfExists(temp);
@@ -214,15 +213,10 @@ public final class CheckpointStore {
                 Files.deleteIfExists(old.file());
                 LOG.debug("deleted old checkpoint {}", old.file());
             }
-            syncDirectory();
+            DirectorySync.sync(dir);
         } catch (final IOException e) {
             LOG.warn("could not delete old checkpoints in {}: {}", dir, e.toString());
         }
     }
 
-    private void syncDirectory() throws IOException {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package io.duetdb.storage.wal;
 
+import io.duetdb.storage.io.DirectorySync;
 import io.duetdb.storage.io.IoBackend;
 import io.duetdb.storage.io.LogFile;
 import java.io.IOException;
@@ -68,7 +69,7 @@ final class SegmentAllocator implements AutoCloseable {
             channel.force(false);
         }
         Files.move(ready.path, target, StandardCopyOption.ATOMIC_MOVE);
-        syncDirectory(dir);
+        DirectorySync.sync(dir);
         prepareSpare();
         return new Segment(sequence, firstIndex, segmentSizeBytes, target, ready.file,
             SegmentDescriptor.HEADER_LENGTH, firstIndex - 1);
@@ -112,39 +113,30 @@ final class SegmentAllocator implements AutoCloseable {
     }
 
     static void zeroFill(final Path path, final long sizeBytes) throws IOException {
-        final ByteBuffer zeros = ByteBuffer.allocateDirect(ZERO_CHUNK_BYTES);
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
             StandardOpenOption.TRUNCATE_EXISTING)) {
-            long offset = 0;
-            while (offset < sizeBytes) {
-                zeros.clear().limit((int) Math.min(ZERO_CHUNK_BYTES, sizeBytes - offset));
-                while (zeros.hasRemaining()) {
-                    offset += channel.write(zeros, offset);
-                }
-            }
-            channel.force(true);
+            writeZeros(channel, 0, sizeBytes);
+            channel.force(true); // the new file's size is metadata: sync it too
         }
     }
 
     /** Overwrites a range of an existing file with zeros and fsyncs it (cutting a torn tail). */
     static void zeroRange(final Path path, final long offset, final long length) throws IOException {
-        final ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(Math.max(length, 1), ZERO_CHUNK_BYTES));
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
-            long at = offset;
-            while (at < offset + length) {
-                zeros.clear().limit((int) Math.min(zeros.capacity(), offset + length - at));
-                while (zeros.hasRemaining()) {
-                    at += channel.write(zeros, at);
-                }
-            }
+            writeZeros(channel, offset, length);
             channel.force(false);
         }
     }
 
-    /** fsync of a directory, so that a create, rename or delete in it survives a crash. */
-    static void syncDirectory(final Path dir) throws IOException {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
+    private static void writeZeros(final FileChannel channel, final long offset, final long length)
+        throws IOException {
+        final ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(Math.max(length, 1), ZERO_CHUNK_BYTES));
+        long at = offset;
+        while (at < offset + length) {
+            zeros.clear().limit((int) Math.min(zeros.capacity(), offset + length - at));
+            while (zeros.hasRemaining()) {
+                at += channel.write(zeros, at);
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package io.duetdb.storage.wal;
 
+import io.duetdb.storage.io.DirectorySync;
 import io.duetdb.storage.io.IoBackend;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -368,7 +369,7 @@ public final class Wal implements AutoCloseable {
             Files.deleteIfExists(s.path);
         }
         if (!deleted.isEmpty()) {
-            SegmentAllocator.syncDirectory(dir);
+            DirectorySync.sync(dir);
             LOG.info("{} log: recycled {} segment(s) through index {}", kind.dirName(), deleted.size(), index);
         }
         return deleted.size();
@@ -424,9 +425,9 @@ public final class Wal implements AutoCloseable {
             appendLock.unlock();
         }
         try {
-            writer.whenDurable(writer.appendedPosition()).get(CLOSE_FLUSH_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (final Exception e) {
-            LOG.warn("{} log: closing without flushing everything: {}", kind.dirName(), e.toString());
+            awaitDurable(writer.whenDurable(writer.appendedPosition()), "closing");
+        } catch (final IOException e) {
+            LOG.warn("{} log: closing without flushing everything: {}", kind.dirName(), e.getMessage());
         }
         writer.close();
         allocator.close();

@@ -41,10 +41,23 @@ public final class IntentLog implements AutoCloseable {
     /** Appends an intent and returns the writer position for {@link Wal#whenDurable(long)}. */
     public long appendForPosition(final long term, final long index, final byte[] header, final ByteBuffer payload)
         throws IOException {
+        return wal.append(RecordType.INTENT, 0, term, index, body(header, payload));
+    }
+
+    /**
+     * Writes a verified copy of intent (term, index) fetched from a replica, replacing a missing or
+     * damaged one at or below the last index. The future completes when the copy is durable.
+     */
+    public CompletableFuture<Void> appendRepair(final long term, final long index, final byte[] header,
+                                                final ByteBuffer payload) throws IOException {
+        return wal.whenDurable(wal.appendRepair(RecordType.INTENT, term, index, body(header, payload)));
+    }
+
+    private static ByteBuffer body(final byte[] header, final ByteBuffer payload) {
         final ByteBuffer body = ByteBuffer.allocate(HEADER_LENGTH_BYTES + header.length + payload.remaining())
             .order(ByteOrder.LITTLE_ENDIAN);
         body.putInt(header.length).put(header).put(payload.duplicate()).flip();
-        return wal.append(RecordType.INTENT, 0, term, index, body);
+        return body;
     }
 
     /** Completes when every intent through {@code index} is fsynced. */

@@ -44,6 +44,12 @@ public final class RecordDescriptor {
     public static final int HEADER_LENGTH = INDEX_OFFSET + Long.BYTES;
 
     public static final int ALIGNMENT = 8;
+    /**
+     * Flag of an INTENT record written by repair from a replica: it replaces the record with the
+     * same index (missing, torn or corrupt), may carry an index below the log's last one, and does
+     * not move the log's end.
+     */
+    public static final int FLAG_REPAIR = 0x1;
     public static final int FORMAT_VERSION = 1;
     /** Hard ceiling on a body, whatever the configuration says. */
     public static final int MAX_BODY_LENGTH = 64 * 1024 * 1024;

@@ -49,6 +49,40 @@ final class RecordIndex {
         count = s + 1;
     }
 
+    /**
+     * Sets the location of {@code index} whether or not a record was there (repair of a missing or
+     * damaged record). Below the first slot the index grows downwards; above the last it appends.
+     */
+    void replace(final long index, final Segment segment, final int offset, final int length, final long term,
+                 final long endPosition) {
+        if (count == 0 || index > lastIndex()) {
+            put(index, segment, offset, length, term, endPosition);
+            return;
+        }
+        if (index < baseIndex) {
+            final long grow = baseIndex - index;
+            if (grow + count > Integer.MAX_VALUE - 16) {
+                throw new IllegalStateException("index gap too large: " + index + " below " + baseIndex);
+            }
+            final int shift = (int) grow;
+            ensureCapacity(count + shift);
+            System.arraycopy(segments, 0, segments, shift, count);
+            System.arraycopy(offsets, 0, offsets, shift, count);
+            System.arraycopy(lengths, 0, lengths, shift, count);
+            System.arraycopy(terms, 0, terms, shift, count);
+            System.arraycopy(endPositions, 0, endPositions, shift, count);
+            Arrays.fill(segments, 0, shift, null);
+            baseIndex = index;
+            count += shift;
+        }
+        final int s = (int) (index - baseIndex);
+        segments[s] = segment;
+        offsets[s] = offset;
+        lengths[s] = length;
+        terms[s] = term;
+        endPositions[s] = endPosition;
+    }
+
     Location get(final long index) {
         final long slot = index - baseIndex;
         if (count == 0 || slot < 0 || slot >= count || segments[(int) slot] == null) {

@@ -112,6 +112,8 @@ public final class Wal implements AutoCloseable {
                 (file, offset, type, flags, term, index, body, length) -> {
                     if (type == RecordType.TRUNCATE) {
                         recordIndex.truncateAfter(index);
+                    } else if ((flags & RecordDescriptor.FLAG_REPAIR) != 0) {
+                        recordIndex.replace(index, segmentByPath.get(file), offset, length, term, 0);
                     } else {
                         recordIndex.put(index, segmentByPath.get(file), offset, length, term, 0);
                     }
@@ -215,6 +217,41 @@ public final class Wal implements AutoCloseable {
                 active.lastIndex = index;
             }
             lastIndex = index;
+            return end;
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    /**
+     * Appends a repaired copy of record {@code index} (at or below the last index), flagged
+     * {@link RecordDescriptor#FLAG_REPAIR}: from now on, and after a restart, reads of that index
+     * return it. The log's last index does not move.
+     *
+     * @return the writer position just past the record, for {@link #whenDurable(long)}
+     */
+    public long appendRepair(final RecordType type, final long term, final long index, final ByteBuffer body)
+        throws IOException {
+        if (body.remaining() > options.maxBodyBytes()) {
+            throw new RecordTooLargeException(kind.dirName(), body.remaining(), options.maxBodyBytes());
+        }
+        final ByteBuffer record = encode(type, RecordDescriptor.FLAG_REPAIR, term, index, body);
+        appendLock.lock();
+        try {
+            if (closed) {
+                throw new IOException("the " + kind.dirName() + " log is closed");
+            }
+            if (type != RecordType.INTENT || index > lastIndex || index < 0) {
+                throw new IllegalArgumentException("cannot repair " + type + " index " + index + ": only intents at "
+                    + "or below the last index " + lastIndex + " are repaired");
+            }
+            if (record.remaining() > active.remainingBytes()) {
+                active = allocator.newSegment(active.sequence + 1, lastIndex + 1, lastIndex);
+                segments.add(active);
+            }
+            final int offset = (int) active.appendOffset;
+            final long end = writer.append(record, active);
+            recordIndex.replace(index, active, offset, record.remaining(), term, end);
             return end;
         } finally {
             appendLock.unlock();

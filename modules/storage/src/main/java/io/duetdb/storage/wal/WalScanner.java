@@ -200,6 +200,9 @@ public final class WalScanner {
             }
             if (type == RecordType.TRUNCATE) {
                 lastIndex = index;
+            } else if (isRepair(data, p)) {
+                records++;
+                validRecords++;
             } else {
                 lastIndex = index;
                 firstIndex = firstIndex < 0 ? index : firstIndex;
@@ -243,7 +246,15 @@ public final class WalScanner {
             return index > lastIndex && lastIndex >= 0 ? "truncation to " + index + " above the last index " + lastIndex
                 : null;
         }
+        if (isRepair(data, p)) {
+            return index > lastIndex ? "repair of index " + index + " above the last index " + lastIndex : null;
+        }
         return index <= lastIndex ? "index " + index + " does not follow index " + lastIndex : null;
+    }
+
+    private static boolean isRepair(final ByteBuffer data, final int p) {
+        return RecordDescriptor.type(data, p) == RecordType.INTENT
+            && (RecordDescriptor.flags(data, p) & RecordDescriptor.FLAG_REPAIR) != 0;
     }
 
     /** First offset at or after {@code from} (8-aligned) that holds a fully valid record, or -1. */

@@ -1,0 +1,263 @@
+package io.duetdb.server;
+
+import com.codahale.metrics.MetricRegistry;
+import io.duetdb.api.internal.v1.EntryOutcome;
+import io.duetdb.server.api.ClusterService;
+import io.duetdb.server.api.KvService;
+import io.duetdb.server.api.MaintenanceService;
+import io.duetdb.server.replication.DuetStateMachine;
+import io.duetdb.server.replication.IntentRepair;
+import io.duetdb.server.replication.PeerEndpoint;
+import io.duetdb.server.replication.ReplicaLimits;
+import io.duetdb.server.replication.ReplicaService;
+import io.duetdb.server.replication.WriteBatcher;
+import io.duetdb.storage.StoreOptions;
+import io.grpc.Server;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Duet node: the Ratis server with Duet's state machine, the write batcher, and the gRPC
+ * server for the public API and the internal Replica service.
+ *
+ * <p>A member's Duet API address travels in the Raft configuration as the peer's
+ * {@code dataStreamAddress} (Duet does not use Ratis's DataStream), so every member can find every
+ * other member's Replica service, members added later included.
+ */
+public final class DuetNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DuetNode.class);
+    private static final long REPAIR_CALL_DEADLINE_MS = 10_000;
+    private static final int REPAIR_ROUNDS = 30;
+    private static final long REPAIR_BACKOFF_MS = 1_000;
+
+    private final NodeConfig config;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final MetricRegistry metrics = new MetricRegistry();
+    private final RaftGroupId groupId;
+    private final RaftPeerId selfId;
+    private final ClientId localClientId = ClientId.randomId();
+    private final AtomicLong callIds = new AtomicLong();
+    private final DuetStateMachine stateMachine;
+    private final RaftServer raftServer;
+    private final RaftClient raftClient;
+    private final WriteBatcher batcher;
+    private final Server grpcServer;
+
+    private DuetNode(final NodeConfig config, final Consumer<String> onFailure) throws IOException {
+        this.config = config;
+        Files.createDirectories(config.dataDir());
+        this.lockChannel = FileChannel.open(config.dataDir().resolve("LOCK"), StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE);
+        this.lock = lockChannel.tryLock();
+        if (lock == null) {
+            lockChannel.close();
+            throw new IOException("data directory " + config.dataDir() + " is in use by another process");
+        }
+        this.groupId = RaftGroupId.valueOf(config.groupId());
+        this.selfId = RaftPeerId.valueOf(config.id());
+        this.stateMachine = new DuetStateMachine(config.dataDir(), StoreOptions.defaults().withIoMode(config.ioMode()),
+            sm -> new IntentRepair(config.id(), () -> peerEndpoints(sm),
+                DuetStateMachine.newRepairCounter(metrics), REPAIR_CALL_DEADLINE_MS, REPAIR_ROUNDS, REPAIR_BACKOFF_MS),
+            onFailure);
+        final List<RaftPeer> initialPeers = config.members().stream().map(DuetNode::toPeer).toList();
+        final RaftGroup group = config.join() ? RaftGroup.valueOf(groupId) : RaftGroup.valueOf(groupId, initialPeers);
+        this.raftServer = RaftServer.newBuilder().setServerId(selfId).setGroup(group).setStateMachine(stateMachine)
+            .setProperties(RaftSettings.server(config)).setOption(RaftStorage.StartupOption.RECOVER).build();
+        this.raftClient = RaftClient.newBuilder().setRaftGroup(RaftGroup.valueOf(groupId, initialPeers))
+            .setProperties(RaftSettings.client()).setRetryPolicy(RaftSettings.clientRetryPolicy()).build();
+        final WriteBatcher.Limits limits = new WriteBatcher.Limits(config.maxInFlightEntries(),
+            io.duetdb.server.replication.IntentHeader.MAX_WRITES, ReplicaLimits.MAX_ENTRY_BYTES, 100_000, 256L << 20);
+        this.batcher = new WriteBatcher(this::propose, config.batching() ? limits : limits.unbatched());
+        final HealthStatusManager health = new HealthStatusManager();
+        this.grpcServer = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.clientPort()))
+            .maxInboundMessageSize(ReplicaLimits.MAX_MESSAGE_BYTES)
+            .addService(new KvService(this))
+            .addService(new ClusterService(this))
+            .addService(new MaintenanceService(this))
+            .addService(new ReplicaService(config.id(), stateMachine))
+            .addService(health.getHealthService())
+            .addService(ProtoReflectionServiceV1.newInstance())
+            .build();
+    }
+
+    /** Starts a node; {@code onFailure} is told once if the replica stops serving (see DuetStateMachine). */
+    public static DuetNode start(final NodeConfig config, final Consumer<String> onFailure) throws IOException {
+        final DuetNode node = new DuetNode(config, onFailure);
+        try {
+            node.raftServer.start();
+            node.grpcServer.start();
+        } catch (final IOException | RuntimeException e) {
+            node.close();
+            throw e;
+        }
+        LOG.info("duet node {} serving: Raft on {}:{}, API on {}:{}, data in {}{}", config.id(), config.host(),
+            config.peerPort(), config.host(), config.clientPort(), config.dataDir(),
+            config.join() ? " (joining: waiting to be added)" : "");
+        return node;
+    }
+
+    static RaftPeer toPeer(final NodeConfig.Member m) {
+        return RaftPeer.newBuilder().setId(m.id()).setAddress(m.peerAddress())
+            .setDataStreamAddress(m.clientAddress()).build();
+    }
+
+    private static List<PeerEndpoint> peerEndpoints(final DuetStateMachine sm) {
+        try {
+            final RaftServer server = sm.getServer().get(30, TimeUnit.SECONDS);
+            return server.getDivision(sm.getGroupId()).getRaftConf().getAllPeers().stream()
+                .filter(p -> p.getDataStreamAddress() != null)
+                .map(p -> new PeerEndpoint(p.getId().toString(), p.getDataStreamAddress())).toList();
+        } catch (final Exception e) {
+            LOG.warn("cannot list the members to repair from: {}", e.toString());
+            return List.of();
+        }
+    }
+
+    // ---- writes and reads --------------------------------------------------------------------------
+
+    private CompletableFuture<EntryOutcome> propose(final byte[] request) {
+        final Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(request));
+        final CompletableFuture<RaftClientReply> reply;
+        if (isLeader()) {
+            // The leader proposes to itself directly: no RPC. If leadership moved meanwhile, the
+            // Ratis client finds the new leader.
+            reply = submitLocal(localRequest(message, RaftClientRequest.writeRequestType()))
+                .thenCompose(r -> r.isSuccess() || r.getStateMachineException() != null
+                    ? CompletableFuture.completedFuture(r) : raftClient.async().send(message));
+        } else {
+            reply = raftClient.async().send(message);
+        }
+        return reply.thenApply(DuetNode::outcome);
+    }
+
+    private static EntryOutcome outcome(final RaftClientReply reply) {
+        if (!reply.isSuccess()) {
+            throw new CompletionException(reply.getException() != null ? reply.getException()
+                : new IOException("the write was not committed"));
+        }
+        try {
+            return EntryOutcome.parseFrom(reply.getMessage().getContent().toByteArray());
+        } catch (final com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new CompletionException(new IOException("unreadable write outcome", e));
+        }
+    }
+
+    private CompletableFuture<RaftClientReply> submitLocal(final RaftClientRequest request) {
+        try {
+            return raftServer.submitClientRequestAsync(request);
+        } catch (final IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private RaftClientRequest localRequest(final Message message, final RaftClientRequest.Type type) {
+        return RaftClientRequest.newBuilder().setClientId(localClientId).setServerId(selfId).setGroupId(groupId)
+            .setCallId(callIds.incrementAndGet()).setMessage(message).setType(type).build();
+    }
+
+    /**
+     * Completes once this node has applied everything committed before the call (ReadIndex through
+     * the leader): a table read after it is linearizable.
+     */
+    public CompletableFuture<Void> readBarrier() {
+        return submitLocal(localRequest(Message.EMPTY, RaftClientRequest.readRequestType()))
+            .thenApply(reply -> {
+                if (!reply.isSuccess()) {
+                    throw new CompletionException(reply.getException() != null ? reply.getException()
+                        : new IOException("the read index could not be confirmed"));
+                }
+                return null;
+            });
+    }
+
+    public WriteBatcher batcher() {
+        return batcher;
+    }
+
+    public DuetStateMachine stateMachine() {
+        return stateMachine;
+    }
+
+    public RaftServer.Division division() throws IOException {
+        return raftServer.getDivision(groupId);
+    }
+
+    public boolean isLeader() {
+        try {
+            return division().getInfo().isLeader();
+        } catch (final IOException e) {
+            return false;
+        }
+    }
+
+    public RaftClient raftClient() {
+        return raftClient;
+    }
+
+    public NodeConfig config() {
+        return config;
+    }
+
+    public MetricRegistry metrics() {
+        return metrics;
+    }
+
+    public RaftPeerId selfId() {
+        return selfId;
+    }
+
+
+    @Override
+    public void close() {
+        grpcServer.shutdown();
+        try {
+            raftClient.close();
+        } catch (final IOException e) {
+            LOG.warn("closing the Raft client: {}", e.toString());
+        }
+        try {
+            raftServer.close();
+        } catch (final IOException e) {
+            LOG.warn("closing the Raft server: {}", e.toString());
+        }
+        try {
+            grpcServer.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            lock.release();
+            lockChannel.close();
+        } catch (final IOException e) {
+            LOG.warn("releasing the data directory lock: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.duetdb.server;
+
+import io.duetdb.server.replication.ReplicaLimits;
+import java.io.File;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.retry.RetryPolicy;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+
+/** Every Ratis setting Duet changes from Ratis's defaults, and why. */
+final class RaftSettings {
+    /** Client retries: bounded (Ratis's default retries forever without sleeping). */
+    static final int CLIENT_RETRY_ATTEMPTS = 60;
+    static final long CLIENT_RETRY_SLEEP_MS = 250;
+
+    private RaftSettings() {
+    }
+
+    static RaftProperties server(final NodeConfig c) {
+        final RaftProperties p = new RaftProperties();
+        RaftServerConfigKeys.setStorageDir(p, List.of(new File(c.dataDir().resolve("raft").toString())));
+        GrpcConfigKeys.Server.setHost(p, c.host());
+        GrpcConfigKeys.Server.setPort(p, c.peerPort());
+        GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf(ReplicaLimits.MAX_MESSAGE_BYTES * 2L));
+        // Elections: JVM pauses on a loaded 2-core machine reach a second; 150-300 ms churns leaders.
+        RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(c.electionTimeoutMinMs(), TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(c.electionTimeoutMaxMs(), TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(
+            Math.max(3_000, 3L * c.electionTimeoutMaxMs()), TimeUnit.MILLISECONDS));
+        // Reads: ReadIndex, so any node serves linearizable reads (Ratis's default is not linearizable).
+        RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        // The DataApi: Raft waits for write() before logging an entry, and flush() fsyncs intents.
+        RaftServerConfigKeys.Log.StateMachineData.setSync(p, true);
+        // A hung intent write fails the log after 6 x 10 s instead of stalling it forever.
+        RaftServerConfigKeys.Log.StateMachineData.setSyncTimeoutRetry(p, 6);
+        // Entries stay below the appender's 4 MB limit (an entry above it makes the leader step down).
+        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf("4MB"));
+        // Smaller Raft log segments so a purge after a snapshot frees space (and intents) sooner.
+        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("8MB"));
+        // Snapshots: on, purge up to the snapshot (a dead follower must not pin the log), keep 3.
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, c.snapshotEveryEntries());
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 3);
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+        RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(1024, Math.max(1, c.snapshotEveryEntries() / 2)));
+        // A follower that lags beyond the leader's log gets the snapshot files shipped.
+        RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(p, true);
+        return p;
+    }
+
+    static RaftProperties client() {
+        final RaftProperties p = new RaftProperties();
+        GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf(ReplicaLimits.MAX_MESSAGE_BYTES * 2L));
+        return p;
+    }
+
+    static RetryPolicy clientRetryPolicy() {
+        return RetryPolicies.retryUpToMaximumCountWithFixedSleep(CLIENT_RETRY_ATTEMPTS,
+            TimeDuration.valueOf(CLIENT_RETRY_SLEEP_MS, TimeUnit.MILLISECONDS));
+    }
+}

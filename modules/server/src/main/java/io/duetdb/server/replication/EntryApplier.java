@@ -1,0 +1,170 @@
+package io.duetdb.server.replication;
+
+import io.duetdb.storage.recovery.CompletionState;
+import io.duetdb.storage.recovery.IntentState;
+import io.duetdb.storage.recovery.RecoveryAction;
+import io.duetdb.storage.recovery.RecoveryRule;
+import io.duetdb.storage.table.KvTable;
+import io.duetdb.storage.table.Op;
+import io.duetdb.storage.table.OpResult;
+import io.duetdb.storage.table.ResultCodec;
+import io.duetdb.storage.wal.CompletionLog;
+import io.duetdb.storage.wal.CompletionRecord;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The deterministic part of applying a Raft entry: de-duplicate write ids against the
+ * {@link SessionTable}, apply the remaining ops to the {@link KvTable} at revision = the entry's
+ * index, and record a completion. Every replica makes the same decisions from the same log.
+ *
+ * <p>Entries re-applied after a restart are checked against the completion recorded the first
+ * time (the recovery rule, {@link RecoveryRule}): a different result checksum means the replay
+ * diverged, and the node must stop. Reads take the read lock so they never see half an entry.
+ */
+final class EntryApplier {
+    /** The outcome of one client write. */
+    record WriteResult(SessionTable.Verdict verdict, long revision, OpResult result) {
+    }
+
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final CompletionLog completions;
+    private final boolean completionLogDamaged;
+    private final Map<RecoveryAction, Long> actions = new EnumMap<>(RecoveryAction.class);
+    private NavigableMap<Long, CompletionRecord> recovered;
+    private KvTable table;
+    private SessionTable sessions;
+
+    EntryApplier(final KvTable table, final SessionTable sessions, final CompletionLog completions,
+                 final boolean completionLogDamaged) {
+        this.table = table;
+        this.sessions = sessions;
+        this.completions = completions;
+        this.completionLogDamaged = completionLogDamaged;
+        this.recovered = completions.recovered();
+    }
+
+    /**
+     * Applies an entry. Returns null when the table is already past {@code index} (applying twice is
+     * a no-op).
+     *
+     * @param replaying whether the entry is re-applied from the local intent log after a restart:
+     *     only then is a completion from before the restart compared
+     * @throws ReplayDivergedException when a re-applied entry's result differs from its completion
+     */
+    List<WriteResult> apply(final long term, final long index, final List<ClientWrite> writes,
+                            final boolean replaying) throws IOException {
+        final List<WriteResult> results = new ArrayList<>(writes.size());
+        final List<OpResult> applied;
+        lock.writeLock().lock();
+        try {
+            if (index <= table.lastAppliedRevision()) {
+                return null;
+            }
+            final List<Op> ops = new ArrayList<>(writes.size());
+            final List<Integer> appliedAt = new ArrayList<>(writes.size());
+            for (final ClientWrite w : writes) {
+                final SessionTable.Check check = w.hasWriteId()
+                    ? sessions.check(w.clientIdHigh(), w.clientIdLow(), w.sequence())
+                    : new SessionTable.Check(SessionTable.Verdict.APPLY, 0);
+                if (check.verdict() == SessionTable.Verdict.APPLY) {
+                    if (w.hasWriteId()) {
+                        sessions.record(w.clientIdHigh(), w.clientIdLow(), w.sequence(), index);
+                    }
+                    appliedAt.add(results.size());
+                    ops.add(w.op());
+                    results.add(null);
+                } else {
+                    results.add(new WriteResult(check.verdict(), check.revision(), null));
+                }
+            }
+            applied = table.apply(index, ops);
+            for (int i = 0; i < applied.size(); i++) {
+                results.set(appliedAt.get(i), new WriteResult(SessionTable.Verdict.APPLY, index, applied.get(i)));
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+        recordCompletion(term, index, applied, replaying);
+        return results;
+    }
+
+    private void recordCompletion(final long term, final long index, final List<OpResult> applied,
+                                  final boolean replaying) throws IOException {
+        final int checksum = ResultCodec.checksum(applied);
+        if (replaying) {
+            final CompletionRecord before = recovered.get(index);
+            final CompletionState state = completionLogDamaged ? CompletionState.LOG_CORRUPT
+                : before == null ? CompletionState.ABSENT
+                : before.resultChecksum() == checksum ? CompletionState.MATCHES : CompletionState.DIFFERS;
+            final RecoveryAction action = RecoveryRule.decide(IntentState.VALID, state, true);
+            count(action);
+            if (action == RecoveryAction.REFUSE) {
+                throw new ReplayDivergedException("re-applying entry " + index + " (term " + term + ") gave result "
+                    + "checksum 0x" + Integer.toHexString(checksum) + ", its completion records 0x"
+                    + Integer.toHexString(before.resultChecksum()));
+            }
+            if (action == RecoveryAction.REPLAY_VERIFIED) {
+                return;
+            }
+        }
+        if (!recovered.isEmpty() && index >= recovered.lastKey()) {
+            recovered = new TreeMap<>(); // past the replayed range: free it
+            completions.forgetRecovered();
+        }
+        completions.append(new CompletionRecord(term, index, CompletionRecord.STATUS_APPLIED, applied.size(),
+            checksum, System.currentTimeMillis()));
+    }
+
+    synchronized void count(final RecoveryAction action) {
+        actions.merge(action, 1L, Long::sum);
+    }
+
+    /** How many entries each recovery action handled since the node started. */
+    synchronized Map<RecoveryAction, Long> actions() {
+        return new EnumMap<>(actions);
+    }
+
+    /** Replaces the state with a snapshot's (after Ratis installed one). */
+    void reset(final KvTable newTable, final SessionTable newSessions) {
+        lock.writeLock().lock();
+        try {
+            table = newTable;
+            sessions = newSessions;
+            recovered = new TreeMap<>();
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Runs a read against a consistent table (never half an entry). */
+    <T> T read(final Function<KvTable, T> reader) {
+        lock.readLock().lock();
+        try {
+            return reader.apply(table);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Runs {@code action} with applies held off (snapshots). */
+    <T> T exclusive(final Function<KvTable, T> action) {
+        lock.writeLock().lock();
+        try {
+            return action.apply(table);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    SessionTable sessions() {
+        return sessions;
+    }
+}

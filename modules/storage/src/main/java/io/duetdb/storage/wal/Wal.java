@@ -224,14 +224,24 @@ public final class Wal implements AutoCloseable {
     }
 
     /**
-     * Appends a repaired copy of record {@code index} (at or below the last index), flagged
+     * Appends a repaired copy of record {@code index}. At or below the last index it is flagged
      * {@link RecordDescriptor#FLAG_REPAIR}: from now on, and after a restart, reads of that index
-     * return it. The log's last index does not move.
+     * return it, and the log's last index does not move. Above the last index it is an ordinary
+     * append.
      *
      * @return the writer position just past the record, for {@link #whenDurable(long)}
      */
     public long appendRepair(final RecordType type, final long term, final long index, final ByteBuffer body)
         throws IOException {
+        appendLock.lock();
+        try {
+            if (index > lastIndex) {
+                // The log lost its end (a deleted or cut last segment): the copy simply extends it.
+                return append(type, 0, term, index, body);
+            }
+        } finally {
+            appendLock.unlock();
+        }
         if (body.remaining() > options.maxBodyBytes()) {
             throw new RecordTooLargeException(kind.dirName(), body.remaining(), options.maxBodyBytes());
         }

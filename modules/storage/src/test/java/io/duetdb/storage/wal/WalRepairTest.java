@@ -91,11 +91,17 @@ class WalRepairTest {
     }
 
     @Test
-    void onlyIntentsAtOrBelowTheEndCanBeRepaired() throws Exception {
+    void aRepairAboveTheEndExtendsTheLog() throws Exception {
         writeIntents(3);
         try (IntentLog log = open()) {
+            log.appendRepair(7, 6, new byte[] {6}, ByteBuffer.wrap(payload(6))).get(30, TimeUnit.SECONDS);
+            assertEquals(6, log.lastIndex());
             assertThrows(IllegalArgumentException.class,
-                () -> log.appendRepair(7, 4, new byte[0], ByteBuffer.wrap(payload(4))));
+                () -> log.append(7, 5, new byte[0], ByteBuffer.wrap(payload(5))), "appends stay in order");
+        }
+        try (IntentLog log = open()) {
+            assertArrayEquals(payload(6), log.read(7, 6).get(30, TimeUnit.SECONDS).payload());
+            assertFalse(log.contains(5));
         }
     }
 }

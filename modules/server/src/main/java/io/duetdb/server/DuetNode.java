@@ -11,7 +11,6 @@ import io.duetdb.server.replication.PeerEndpoint;
 import io.duetdb.server.replication.ReplicaLimits;
 import io.duetdb.server.replication.ReplicaService;
 import io.duetdb.server.replication.WriteBatcher;
-import io.duetdb.storage.StoreOptions;
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -83,7 +82,7 @@ public final class DuetNode implements AutoCloseable {
         }
         this.groupId = RaftGroupId.valueOf(config.groupId());
         this.selfId = RaftPeerId.valueOf(config.id());
-        this.stateMachine = new DuetStateMachine(config.dataDir(), StoreOptions.defaults().withIoMode(config.ioMode()),
+        this.stateMachine = new DuetStateMachine(config.dataDir(), config.storeOptions(),
             sm -> new IntentRepair(config.id(), () -> peerEndpoints(sm),
                 DuetStateMachine.newRepairCounter(metrics), REPAIR_CALL_DEADLINE_MS, REPAIR_ROUNDS, REPAIR_BACKOFF_MS),
             onFailure);

@@ -1,6 +1,8 @@
 package io.duetdb.server;
 
+import io.duetdb.storage.StoreOptions;
 import io.duetdb.storage.io.IoMode;
+import io.duetdb.storage.wal.WalOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +23,7 @@ import java.util.UUID;
 public record NodeConfig(String id, Path dataDir, String host, int peerPort, int clientPort, List<Member> members,
                          boolean join, UUID groupId, IoMode ioMode, long snapshotEveryEntries,
                          int electionTimeoutMinMs, int electionTimeoutMaxMs, boolean batching,
-                         int maxInFlightEntries) {
+                         int maxInFlightEntries, long raftSegmentBytes, long intentSegmentBytes) {
     /** The fixed Raft group id of a Duet cluster (one group per cluster). */
     public static final UUID DEFAULT_GROUP_ID = UUID.fromString("d0e70000-0000-4000-8000-000000000001");
     public static final long DEFAULT_SNAPSHOT_EVERY_ENTRIES = 100_000;
@@ -29,6 +31,8 @@ public record NodeConfig(String id, Path dataDir, String host, int peerPort, int
     public static final int DEFAULT_ELECTION_TIMEOUT_MIN_MS = 1_000;
     public static final int DEFAULT_ELECTION_TIMEOUT_MAX_MS = 2_000;
     public static final int DEFAULT_MAX_IN_FLIGHT_ENTRIES = 4;
+    /** Raft log segment size: small enough that a purge after a snapshot frees space soon. */
+    public static final long DEFAULT_RAFT_SEGMENT_BYTES = 8L << 20;
 
     public static final String USAGE = String.join("\n",
         "duet server flags:",
@@ -45,7 +49,10 @@ public record NodeConfig(String id, Path dataDir, String host, int peerPort, int
             + DEFAULT_ELECTION_TIMEOUT_MAX_MS + ")",
         "  --no-batching                one client write per Raft entry (for comparison only)",
         "  --max-in-flight-entries N    Raft entries a node proposes concurrently (default "
-            + DEFAULT_MAX_IN_FLIGHT_ENTRIES + ")");
+            + DEFAULT_MAX_IN_FLIGHT_ENTRIES + ")",
+        "  --raft-segment-bytes N       Raft log segment size (default " + DEFAULT_RAFT_SEGMENT_BYTES + ")",
+        "  --intent-segment-bytes N     intent WAL segment size, a multiple of 4096 above 4 MiB (default "
+            + WalOptions.DEFAULT_SEGMENT_SIZE_BYTES + ")");
 
     /** A member: id, host, Raft port and Duet API port. */
     public record Member(String id, String host, int peerPort, int clientPort) {
@@ -84,10 +91,21 @@ public record NodeConfig(String id, Path dataDir, String host, int peerPort, int
         if (snapshotEveryEntries < 1 || maxInFlightEntries < 1) {
             throw new IllegalArgumentException("--snapshot-every and --max-in-flight-entries must be >= 1");
         }
+        if (raftSegmentBytes < 64 * 1024) {
+            throw new IllegalArgumentException("--raft-segment-bytes " + raftSegmentBytes + " is below 65536");
+        }
         if (!join && members.stream().noneMatch(m -> m.id().equals(id))) {
             throw new IllegalArgumentException("--members must include this node (" + id + ") unless --join is given");
         }
         members = List.copyOf(members);
+    }
+
+    /** The engine settings this node runs with. */
+    public StoreOptions storeOptions() {
+        final StoreOptions defaults = StoreOptions.defaults().withIoMode(ioMode);
+        final WalOptions intent = defaults.intentWal();
+        return defaults.withIntentWal(new WalOptions(intentSegmentBytes, intent.ringCapacityBytes(),
+            intent.maxBodyBytes(), intent.syncPolicy()));
     }
 
     private static int port(final String text, final String context) {
@@ -117,6 +135,8 @@ public record NodeConfig(String id, Path dataDir, String host, int peerPort, int
         int electionMax = DEFAULT_ELECTION_TIMEOUT_MAX_MS;
         boolean batching = true;
         int inFlight = DEFAULT_MAX_IN_FLIGHT_ENTRIES;
+        long raftSegmentBytes = DEFAULT_RAFT_SEGMENT_BYTES;
+        long intentSegmentBytes = WalOptions.DEFAULT_SEGMENT_SIZE_BYTES;
         for (int i = 0; i < args.length; i++) {
             final String flag = args[i];
             switch (flag) {
@@ -149,6 +169,8 @@ public record NodeConfig(String id, Path dataDir, String host, int peerPort, int
                             electionMax = Integer.parseInt(mm[1]);
                         }
                         case "--max-in-flight-entries" -> inFlight = Integer.parseInt(v);
+                        case "--raft-segment-bytes" -> raftSegmentBytes = Long.parseLong(v);
+                        case "--intent-segment-bytes" -> intentSegmentBytes = Long.parseLong(v);
                         default -> throw new IllegalArgumentException("unknown flag " + flag + "\n" + USAGE);
                     }
                 }
@@ -158,6 +180,6 @@ public record NodeConfig(String id, Path dataDir, String host, int peerPort, int
             throw new IllegalArgumentException("--peer-port and --client-port are required\n" + USAGE);
         }
         return new NodeConfig(id, data, host, peerPort, clientPort, members, join, DEFAULT_GROUP_ID, ioMode,
-            snapshotEvery, electionMin, electionMax, batching, inFlight);
+            snapshotEvery, electionMin, electionMax, batching, inFlight, raftSegmentBytes, intentSegmentBytes);
     }
 }

@@ -41,7 +41,7 @@ final class RaftSettings {
         // Entries stay below the appender's 4 MB limit (an entry above it makes the leader step down).
         RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf("4MB"));
         // Smaller Raft log segments so a purge after a snapshot frees space (and intents) sooner.
-        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("8MB"));
+        RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(c.raftSegmentBytes()));
         // Snapshots: on, purge up to the snapshot (a dead follower must not pin the log), keep 3.
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, c.snapshotEveryEntries());

@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,11 +32,21 @@ class ReplicationTest {
         return r.getKvsCount() == 0 ? null : r.getKvs(0).getValue().toStringUtf8();
     }
 
+    /** Every acknowledged write is on {@code node} (read linearizably, in pages of 200 keys). */
     static void assertAllPresent(final ClusterFixture cluster, final String node, final Map<String, String> acked) {
-        final RangeResponse all = cluster.kv(node).range(RangeRequest.newBuilder().setKey(bytes("\0"))
-            .setRangeEnd(bytes("\0")).build());
-        final Map<String, String> found = all.getKvsList().stream().collect(Collectors.toMap(
-            kv -> kv.getKey().toStringUtf8(), kv -> kv.getValue().toStringUtf8()));
+        final Map<String, String> found = new java.util.HashMap<>();
+        ByteString from = bytes("\0");
+        while (true) {
+            final RangeResponse page = cluster.kv(node).range(RangeRequest.newBuilder().setKey(from)
+                .setRangeEnd(bytes("\0")).setLimit(200).build());
+            for (final io.duetdb.api.v1.KeyValue kv : page.getKvsList()) {
+                found.put(kv.getKey().toStringUtf8(), kv.getValue().toStringUtf8());
+            }
+            if (!page.getMore()) {
+                break;
+            }
+            from = page.getKvs(page.getKvsCount() - 1).getKey().concat(ByteString.copyFrom(new byte[] {0}));
+        }
         for (final Map.Entry<String, String> e : acked.entrySet()) {
             assertEquals(e.getValue(), found.get(e.getKey()), "acknowledged write " + e.getKey() + " on " + node
                 + "\n" + cluster.logTails());

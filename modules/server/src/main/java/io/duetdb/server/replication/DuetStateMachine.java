@@ -34,6 +34,7 @@ import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.util.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,6 +98,7 @@ public final class DuetStateMachine extends BaseStateMachine {
     public void initialize(final RaftServer server, final RaftGroupId groupId, final RaftStorage raftStorage)
         throws IOException {
         super.initialize(server, groupId, raftStorage);
+        getLifeCycle().transition(LifeCycle.State.STARTING);
         storage = ReplicaStorage.open(dataDir, storeOptions, snapshots);
         applier = new EntryApplier(storage.table, storage.sessions, storage.completions,
             storage.completionLogDamaged);
@@ -104,6 +106,7 @@ public final class DuetStateMachine extends BaseStateMachine {
             setLastAppliedTermIndex(TermIndex.valueOf(storage.snapshotTerm, storage.snapshotIndex));
         }
         repair = repairFactory.apply(this);
+        getLifeCycle().transition(LifeCycle.State.RUNNING);
         LOG.info("state machine of {} opened: snapshot index {}, intents {}..{}, io backend {}", getId(),
             storage.snapshotIndex, storage.intents.firstIndex(), storage.intents.lastIndex(),
             storage.intents.backendName());
@@ -327,15 +330,24 @@ public final class DuetStateMachine extends BaseStateMachine {
         return last.getIndex();
     }
 
+    /** Before Ratis installs a snapshot from the leader (applies are already stopped). */
+    @Override
+    public void pause() {
+        getLifeCycle().transition(LifeCycle.State.PAUSING);
+        getLifeCycle().transition(LifeCycle.State.PAUSED);
+    }
+
     /** After Ratis installed a snapshot from the leader: load it in place of the current state. */
     @Override
     public void reinitialize() throws IOException {
+        getLifeCycle().transition(LifeCycle.State.STARTING);
         final SnapshotStore.Loaded loaded = storage.snapshots.loadLatest().orElseThrow(
             () -> new IOException("reinitialize: no snapshot in " + storage.snapshots.getSnapshotDir()));
         applier.reset(loaded.table(), loaded.sessions());
         setLastAppliedTermIndex(TermIndex.valueOf(loaded.term(), loaded.index()));
         storage.intents.recycleThrough(loaded.index());
         storage.completions.recycleThrough(loaded.index());
+        getLifeCycle().transition(LifeCycle.State.RUNNING);
         LOG.info("{}: installed snapshot at index {} (term {}), {} keys", getId(), loaded.index(), loaded.term(),
             loaded.table().size());
     }

@@ -265,5 +265,22 @@ public final class ClusterFixture implements AutoCloseable {
         for (final String id : new ArrayList<>(channels.keySet())) {
             closeChannel(id);
         }
+        keepLogs();
+    }
+
+    /** Copies the node logs to target/cluster-logs/ so they outlive the temporary directory. */
+    private void keepLogs() {
+        try {
+            final Path kept = Path.of("target", "cluster-logs", root.getFileName().toString());
+            Files.createDirectories(kept);
+            for (final String id : specs.keySet()) {
+                final Path log = root.resolve(id + ".log");
+                if (Files.exists(log)) {
+                    Files.copy(log, kept.resolve(id + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (final IOException e) {
+            System.err.println("could not keep the node logs: " + e);
+        }
     }
 }

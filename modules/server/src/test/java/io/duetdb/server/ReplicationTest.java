@@ -2,6 +2,7 @@ package io.duetdb.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
@@ -10,6 +11,8 @@ import io.duetdb.api.v1.RangeRequest;
 import io.duetdb.api.v1.RangeResponse;
 import io.duetdb.server.testing.AckedWriter;
 import io.duetdb.server.testing.ClusterFixture;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -58,7 +61,8 @@ class ReplicationTest {
         try (ClusterFixture cluster = new ClusterFixture(root, 3)) {
             cluster.startAll();
             final List<String> all = cluster.ids();
-            String leader = cluster.awaitLeader(all);
+            final String firstLeader = cluster.awaitLeader(all);
+            String leader = firstLeader;
 
             // Writes on the leader are read back on every node, linearizably and locally.
             for (int i = 0; i < 50; i++) {
@@ -73,6 +77,17 @@ class ReplicationTest {
                 assertEquals("v7", get(cluster, node, "first-7", true), "serializable read on " + node);
             }
             assertNotEquals(0, digest);
+
+            // Bad input is refused with INVALID_ARGUMENT and a message naming the limit.
+            final StatusRuntimeException emptyKey = assertThrows(StatusRuntimeException.class,
+                () -> cluster.kv(firstLeader).put(PutRequest.newBuilder().setKey(ByteString.EMPTY).setValue(bytes("v"))
+                    .build()));
+            assertEquals(Status.Code.INVALID_ARGUMENT, emptyKey.getStatus().getCode());
+            final StatusRuntimeException tooBig = assertThrows(StatusRuntimeException.class,
+                () -> cluster.kv(firstLeader).put(PutRequest.newBuilder().setKey(bytes("big"))
+                    .setValue(ByteString.copyFrom(new byte[2 * 1024 * 1024])).build()));
+            assertEquals(Status.Code.INVALID_ARGUMENT, tooBig.getStatus().getCode());
+            assertTrue(tooBig.getStatus().getDescription().contains("1048576"), tooBig.getStatus().getDescription());
 
             // kill -9 the leader while writes are in flight: a new leader, nothing acknowledged lost.
             final AckedWriter writer = new AckedWriter(cluster, () -> all.stream().filter(cluster::isRunning).toList(),

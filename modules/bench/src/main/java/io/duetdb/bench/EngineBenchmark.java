@@ -183,7 +183,7 @@ public final class EngineBenchmark {
         return out.toString();
     }
 
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             return Files.readString(Path.of("/proc/loadavg")).trim();
         } catch (final IOException e) {
@@ -191,7 +191,7 @@ public final class EngineBenchmark {
         }
     }
 
-    private static Map<String, String> parse(final String[] args) {
+    static Map<String, String> parse(final String[] args) {
         final Map<String, String> opts = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
@@ -204,7 +204,7 @@ public final class EngineBenchmark {
         return opts;
     }
 
-    private static void deleteTree(final Path dir) throws IOException {
+    static void deleteTree(final Path dir) throws IOException {
         try (Stream<Path> walk = Files.walk(dir)) {
             for (final Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);

@@ -11,16 +11,13 @@ import io.duetdb.server.replication.PeerEndpoint;
 import io.duetdb.server.replication.ReplicaLimits;
 import io.duetdb.server.replication.ReplicaService;
 import io.duetdb.server.replication.WriteBatcher;
+import io.duetdb.storage.io.DirectoryLock;
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.file.Files;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -57,8 +54,7 @@ public final class DuetNode implements AutoCloseable {
     private static final long REPAIR_BACKOFF_MS = 1_000;
 
     private final NodeConfig config;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final DirectoryLock lock;
     private final MetricRegistry metrics = new MetricRegistry();
     private final RaftGroupId groupId;
     private final RaftPeerId selfId;
@@ -69,17 +65,11 @@ public final class DuetNode implements AutoCloseable {
     private final RaftClient raftClient;
     private final WriteBatcher batcher;
     private final Server grpcServer;
+    private final IdleFollowerNudge nudge;
 
     private DuetNode(final NodeConfig config, final Consumer<String> onFailure) throws IOException {
         this.config = config;
-        Files.createDirectories(config.dataDir());
-        this.lockChannel = FileChannel.open(config.dataDir().resolve("LOCK"), StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE);
-        this.lock = lockChannel.tryLock();
-        if (lock == null) {
-            lockChannel.close();
-            throw new IOException("data directory " + config.dataDir() + " is in use by another process");
-        }
+        this.lock = DirectoryLock.acquire(config.dataDir());
         this.groupId = RaftGroupId.valueOf(config.groupId());
         this.selfId = RaftPeerId.valueOf(config.id());
         this.stateMachine = new DuetStateMachine(config.dataDir(), config.storeOptions(),
@@ -105,6 +95,8 @@ public final class DuetNode implements AutoCloseable {
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())
             .build();
+        this.nudge = new IdleFollowerNudge(this::divisionOrNull, () -> propose(
+            io.duetdb.server.replication.EntryCodec.encodeRequest(List.of(), List.of())));
     }
 
     /** Starts a node; {@code onFailure} is told once if the replica stops serving (see DuetStateMachine). */
@@ -209,6 +201,14 @@ public final class DuetNode implements AutoCloseable {
         return raftServer.getDivision(groupId);
     }
 
+    private RaftServer.Division divisionOrNull() {
+        try {
+            return division();
+        } catch (final IOException e) {
+            return null;
+        }
+    }
+
     public boolean isLeader() {
         try {
             return division().getInfo().isLeader();
@@ -236,6 +236,7 @@ public final class DuetNode implements AutoCloseable {
 
     @Override
     public void close() {
+        nudge.close();
         grpcServer.shutdown();
         try {
             raftClient.close();
@@ -253,8 +254,7 @@ public final class DuetNode implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         try {
-            lock.release();
-            lockChannel.close();
+            lock.close();
         } catch (final IOException e) {
             LOG.warn("releasing the data directory lock: {}", e.toString());
         }

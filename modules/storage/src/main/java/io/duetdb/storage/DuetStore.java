@@ -2,6 +2,7 @@ package io.duetdb.storage;
 
 import io.duetdb.storage.checkpoint.CheckpointInfo;
 import io.duetdb.storage.checkpoint.CheckpointStore;
+import io.duetdb.storage.io.DirectoryLock;
 import io.duetdb.storage.table.BatchCodec;
 import io.duetdb.storage.table.KeyRanges;
 import io.duetdb.storage.table.KeyValue;
@@ -16,11 +17,7 @@ import io.duetdb.storage.wal.IntentLog;
 import io.duetdb.storage.wal.WalStats;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -53,8 +50,7 @@ public final class DuetStore implements AutoCloseable {
 
     private final Path dir;
     private final StoreOptions options;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final DirectoryLock lock;
     private final KvTable table;
     private final IntentLog intents;
     private final CompletionLog completions;
@@ -74,11 +70,10 @@ public final class DuetStore implements AutoCloseable {
     private volatile boolean checkpointScheduled;
     private volatile IOException completionFailure;
 
-    private DuetStore(final Path dir, final StoreOptions options, final FileChannel lockChannel, final FileLock lock,
+    private DuetStore(final Path dir, final StoreOptions options, final DirectoryLock lock,
                       final StoreRecovery.Recovered recovered) {
         this.dir = dir;
         this.options = options;
-        this.lockChannel = lockChannel;
         this.lock = lock;
         this.table = recovered.table();
         this.intents = recovered.intents();
@@ -103,33 +98,16 @@ public final class DuetStore implements AutoCloseable {
      * @throws IOException when the directory is in use by another process, or on I/O errors
      */
     public static DuetStore open(final Path dir, final StoreOptions options) throws IOException {
-        Files.createDirectories(dir);
-        final FileChannel lockChannel = FileChannel.open(dir.resolve("LOCK"), StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE);
-        final FileLock lock;
-        try {
-            lock = lockChannel.tryLock();
-        } catch (final java.nio.channels.OverlappingFileLockException e) {
-            lockChannel.close();
-            throw new IOException("data directory " + dir + " is already open in this process", e);
-        } catch (final IOException e) {
-            lockChannel.close();
-            throw e;
-        }
-        if (lock == null) {
-            lockChannel.close();
-            throw new IOException("data directory " + dir + " is in use by another process (LOCK is held)");
-        }
+        final DirectoryLock lock = DirectoryLock.acquire(dir);
         try {
             final StoreRecovery.Recovered recovered = StoreRecovery.recover(dir, options, EMBEDDED_TERM);
-            final DuetStore store = new DuetStore(dir, options, lockChannel, lock, recovered);
+            final DuetStore store = new DuetStore(dir, options, lock, recovered);
             LOG.info("opened store {}: io backend {}, checkpoint index {}, recovered through index {} in {} ms ({})",
                 dir, recovered.intents().backendName(), recovered.report().checkpointIndex(),
                 recovered.report().lastIndex(), recovered.report().durationMs(), recovered.report().actions());
             return store;
         } catch (final IOException | RuntimeException e) {
-            lock.release();
-            lockChannel.close();
+            lock.close();
             throw e;
         }
     }
@@ -366,7 +344,6 @@ public final class DuetStore implements AutoCloseable {
         }
         intents.close();
         completions.close();
-        lock.release();
-        lockChannel.close();
+        lock.close();
     }
 }

@@ -154,16 +154,6 @@ final class EntryApplier {
         }
     }
 
-    /** Runs {@code action} with applies held off (snapshots). */
-    <T> T exclusive(final Function<KvTable, T> action) {
-        lock.writeLock().lock();
-        try {
-            return action.apply(table);
-        } finally {
-            lock.writeLock().unlock();
-        }
-    }
-
     SessionTable sessions() {
         return sessions;
     }

@@ -15,7 +15,7 @@ import java.util.List;
  * <p>Layout (format 1, little-endian):
  * <pre>
  *   u8  format (1), u8 zero, u16 zero
- *   u32 write count (1..MAX_WRITES)
+ *   u32 write count (0..MAX_WRITES; 0 is an empty entry that only advances the revision)
  *   u32 payload length in bytes
  *   u32 CRC32C of the payload
  *   per write, 40 bytes:
@@ -41,8 +41,8 @@ public record IntentHeader(int payloadLength, int payloadCrc32c, List<WriteInfo>
 
     public IntentHeader {
         writes = List.copyOf(writes);
-        if (writes.isEmpty() || writes.size() > MAX_WRITES || payloadLength < 0) {
-            throw new IllegalArgumentException("an intent header needs 1.." + MAX_WRITES + " writes and a payload "
+        if (writes.size() > MAX_WRITES || payloadLength < 0) {
+            throw new IllegalArgumentException("an intent header holds 0.." + MAX_WRITES + " writes and a payload "
                 + "length >= 0: writes=" + writes.size() + " payloadLength=" + payloadLength);
         }
         long sum = 0;
@@ -121,7 +121,7 @@ public record IntentHeader(int payloadLength, int payloadCrc32c, List<WriteInfo>
         final int count = b.getInt();
         final int payloadLength = b.getInt();
         final int crc = b.getInt();
-        if (count < 1 || count > MAX_WRITES || b.remaining() != (long) PER_WRITE_BYTES * count) {
+        if (count < 0 || count > MAX_WRITES || b.remaining() != (long) PER_WRITE_BYTES * count) {
             throw new IllegalArgumentException("intent header says " + count + " writes but holds "
                 + b.remaining() + " bytes of write descriptions");
         }

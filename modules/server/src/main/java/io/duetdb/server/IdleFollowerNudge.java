@@ -1,0 +1,68 @@
+package io.duetdb.server;
+
+import java.util.Arrays;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.ratis.server.RaftServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Works around a Ratis 3.3.0 stall (RATIS-2523): after restarts on an idle cluster, a follower can
+ * answer the leader's heartbeats with INCONSISTENCY forever, and only a new entry makes the leader
+ * send it the missing ones. On the leader, every {@link #PERIOD_MS} ms this checks the followers'
+ * match indexes; when one is behind the log and has not moved for {@link #STUCK_CHECKS} checks,
+ * it proposes an empty entry (no writes; it only advances the revision).
+ */
+final class IdleFollowerNudge implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(IdleFollowerNudge.class);
+    static final long PERIOD_MS = 2_000;
+    static final int STUCK_CHECKS = 3;
+
+    private final Supplier<RaftServer.Division> division;
+    private final Runnable proposeEmptyEntry;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        final Thread t = new Thread(r, "duet-follower-nudge");
+        t.setDaemon(true);
+        return t;
+    });
+    private long[] lastMatch = new long[0];
+    private int unchangedChecks;
+
+    IdleFollowerNudge(final Supplier<RaftServer.Division> division, final Runnable proposeEmptyEntry) {
+        this.division = division;
+        this.proposeEmptyEntry = proposeEmptyEntry;
+        timer.scheduleWithFixedDelay(this::check, PERIOD_MS, PERIOD_MS, TimeUnit.MILLISECONDS);
+    }
+
+    private void check() {
+        try {
+            final RaftServer.Division d = division.get();
+            if (d == null || !d.getInfo().isLeader()) {
+                unchangedChecks = 0;
+                return;
+            }
+            final long[] match = d.getInfo().getFollowerMatchIndices();
+            final long last = d.getRaftLog().getLastEntryTermIndex() == null ? -1
+                : d.getRaftLog().getLastEntryTermIndex().getIndex();
+            final boolean behind = Arrays.stream(match).anyMatch(m -> m < last);
+            unchangedChecks = behind && Arrays.equals(match, lastMatch) ? unchangedChecks + 1 : 0;
+            lastMatch = match;
+            if (unchangedChecks >= STUCK_CHECKS) {
+                LOG.info("a follower is stuck behind index {} (match indexes {}): proposing an empty entry", last,
+                    Arrays.toString(match));
+                unchangedChecks = 0;
+                proposeEmptyEntry.run();
+            }
+        } catch (final RuntimeException e) {
+            LOG.debug("follower check failed: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}

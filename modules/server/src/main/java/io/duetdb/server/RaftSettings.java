@@ -14,8 +14,11 @@ import org.apache.ratis.util.TimeDuration;
 
 /** Every Ratis setting Duet changes from Ratis's defaults, and why. */
 final class RaftSettings {
-    /** Client retries: bounded (Ratis's default retries forever without sleeping). */
-    static final int CLIENT_RETRY_ATTEMPTS = 60;
+    /**
+     * Client retries: bounded at 30 s, long enough for an election plus a restarted leader's
+     * replay on a loaded machine (Ratis's default retries forever without sleeping).
+     */
+    static final int CLIENT_RETRY_ATTEMPTS = 120;
     static final long CLIENT_RETRY_SLEEP_MS = 250;
 
     private RaftSettings() {

@@ -104,6 +104,7 @@ class SnapshotMembershipTest {
                 cluster.start(id);
             }
             leader = cluster.awaitLeader(initial);
+            cluster.awaitConverged(initial, 1500); // replay done everywhere: the leader is ready for writes
             assertTrue(cluster.kv(leader).put(put("once", "1", 1)).getDuplicate(), "duplicate after restart");
             assertEquals(1, version(cluster, leader, "once"));
             assertFalse(cluster.kv(leader).put(put("once", "2", 2)).getDuplicate(), "a new sequence applies");

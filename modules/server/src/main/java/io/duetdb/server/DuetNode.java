@@ -82,8 +82,9 @@ public final class DuetNode implements AutoCloseable {
             .setProperties(RaftSettings.server(config)).setOption(RaftStorage.StartupOption.RECOVER).build();
         this.raftClient = RaftClient.newBuilder().setRaftGroup(RaftGroup.valueOf(groupId, initialPeers))
             .setProperties(RaftSettings.client()).setRetryPolicy(RaftSettings.clientRetryPolicy()).build();
+        final WriteBatcher.Limits defaults = WriteBatcher.Limits.defaults();
         final WriteBatcher.Limits limits = new WriteBatcher.Limits(config.maxInFlightEntries(),
-            io.duetdb.server.replication.IntentHeader.MAX_WRITES, ReplicaLimits.MAX_ENTRY_BYTES, 100_000, 256L << 20);
+            defaults.maxEntryWrites(), defaults.maxEntryBytes(), defaults.maxQueuedWrites(), defaults.maxQueuedBytes());
         this.batcher = new WriteBatcher(this::propose, config.batching() ? limits : limits.unbatched());
         final HealthStatusManager health = new HealthStatusManager();
         this.grpcServer = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.clientPort()))
@@ -210,11 +211,8 @@ public final class DuetNode implements AutoCloseable {
     }
 
     public boolean isLeader() {
-        try {
-            return division().getInfo().isLeader();
-        } catch (final IOException e) {
-            return false;
-        }
+        final RaftServer.Division d = divisionOrNull();
+        return d != null && d.getInfo().isLeader();
     }
 
     public RaftClient raftClient() {

@@ -201,17 +201,39 @@ public final class DuetStateMachine extends BaseStateMachine {
         }, repairExecutor);
     }
 
-    /** Serves another replica's repair: the verified local intent, or empty when not held. */
+    /** Serves another replica's repair: the verified local intent, or null when not held. */
     public IntentRecord localIntent(final long term, final long index) {
         try {
+            return readLocal(term, index, null).record();
+        } catch (final IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** A local intent that verified, or (record null) what is wrong with it. */
+    private record LocalRead(IntentRecord record, String problem) {
+    }
+
+    /**
+     * Reads intent (term, index) from the local intent WAL and verifies its payload against its
+     * header, and the header against {@code expectedHeader} when given (the Raft log's).
+     */
+    private LocalRead readLocal(final long term, final long index, final byte[] expectedHeader) throws IOException {
+        try {
             final IntentRecord r = storage.intents.read(term, index).get(LOCAL_READ_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            final IntentHeader h = IntentHeader.decode(ByteBuffer.wrap(r.header()));
-            return EntryCodec.payloadProblem(h, ByteBuffer.wrap(r.payload())) == null ? r : null;
+            final String problem = expectedHeader != null && !Arrays.equals(r.header(), expectedHeader)
+                ? "its header differs from the Raft log's"
+                : EntryCodec.payloadProblem(IntentHeader.decode(ByteBuffer.wrap(r.header())),
+                    ByteBuffer.wrap(r.payload()));
+            return new LocalRead(problem == null ? r : null, problem);
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
-            return null;
-        } catch (final ExecutionException | TimeoutException | RuntimeException e) {
-            return null;
+            throw new IOException("interrupted while reading intent " + index, e);
+        } catch (final ExecutionException e) {
+            return new LocalRead(null, e.getCause() instanceof java.util.NoSuchElementException ? "missing"
+                : e.getCause().getMessage());
+        } catch (final TimeoutException e) {
+            throw new IOException("reading intent " + index + " took over " + LOCAL_READ_TIMEOUT_SECONDS + " s", e);
         }
     }
 
@@ -220,22 +242,11 @@ public final class DuetStateMachine extends BaseStateMachine {
      * header; repaired from a replica when missing or damaged.
      */
     private byte[] payload(final long term, final long index, final byte[] header) throws IOException {
-        String problem;
-        try {
-            final IntentRecord r = storage.intents.read(term, index).get(LOCAL_READ_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            problem = !Arrays.equals(r.header(), header) ? "its header differs from the Raft log's"
-                : EntryCodec.payloadProblem(IntentHeader.decode(ByteBuffer.wrap(header)), ByteBuffer.wrap(r.payload()));
-            if (problem == null) {
-                return r.payload();
-            }
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while reading intent " + index, e);
-        } catch (final ExecutionException e) {
-            problem = e.getCause() instanceof java.util.NoSuchElementException ? "missing" : e.getCause().getMessage();
-        } catch (final TimeoutException e) {
-            throw new IOException("reading intent " + index + " took over " + LOCAL_READ_TIMEOUT_SECONDS + " s", e);
+        final LocalRead local = readLocal(term, index, header);
+        if (local.record() != null) {
+            return local.record().payload();
         }
+        final String problem = local.problem();
         if (!repair.hasReplicas()) {
             final ScanReport scan = storage.intents.scanReport();
             throw new IrreparableIntentException("committed intent (term " + term + ", index " + index + ") is "

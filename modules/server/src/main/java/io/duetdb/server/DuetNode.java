@@ -28,6 +28,7 @@ import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -52,6 +53,10 @@ public final class DuetNode implements AutoCloseable {
     private static final long REPAIR_CALL_DEADLINE_MS = 10_000;
     private static final int REPAIR_ROUNDS = 30;
     private static final long REPAIR_BACKOFF_MS = 1_000;
+
+    /** A new leader is ready once it applies its first entry; writes wait this long for that locally. */
+    private static final int LEADER_NOT_READY_RETRIES = 300;
+    private static final long LEADER_NOT_READY_BACKOFF_MS = 100;
 
     private final NodeConfig config;
     private final DirectoryLock lock;
@@ -137,17 +142,36 @@ public final class DuetNode implements AutoCloseable {
 
     private CompletableFuture<EntryOutcome> propose(final byte[] request) {
         final Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(request));
-        final CompletableFuture<RaftClientReply> reply;
-        if (isLeader()) {
-            // The leader proposes to itself directly: no RPC. If leadership moved meanwhile, the
-            // Ratis client finds the new leader.
-            reply = submitLocal(localRequest(message, RaftClientRequest.writeRequestType()))
-                .thenCompose(r -> r.isSuccess() || r.getStateMachineException() != null
-                    ? CompletableFuture.completedFuture(r) : raftClient.async().send(message));
-        } else {
-            reply = raftClient.async().send(message);
+        return submitWrite(message, 0).thenApply(DuetNode::outcome);
+    }
+
+    /**
+     * The leader proposes to itself directly: no RPC. A leader that is not ready yet (its first
+     * entry of the term is not applied) is asked again here, since a Ratis client would wander off
+     * to the followers and back. Elsewhere, or once leadership moved, the Ratis client finds the leader.
+     */
+    private CompletableFuture<RaftClientReply> submitWrite(final Message message, final int notReadyAttempts) {
+        if (!isLeader()) {
+            return raftClient.async().send(message);
         }
-        return reply.thenApply(DuetNode::outcome);
+        return submitLocal(localRequest(message, RaftClientRequest.writeRequestType()))
+            .handle((reply, error) -> {
+                final Throwable cause = error != null ? unwrap(error) : reply.getException();
+                if (error == null && (reply.isSuccess() || reply.getStateMachineException() != null)) {
+                    return CompletableFuture.completedFuture(reply);
+                }
+                if (cause instanceof LeaderNotReadyException && notReadyAttempts < LEADER_NOT_READY_RETRIES) {
+                    return CompletableFuture.supplyAsync(() -> null,
+                            CompletableFuture.delayedExecutor(LEADER_NOT_READY_BACKOFF_MS, TimeUnit.MILLISECONDS))
+                        .thenCompose(ignored -> submitWrite(message, notReadyAttempts + 1));
+                }
+                return raftClient.async().send(message);
+            })
+            .thenCompose(f -> f);
+    }
+
+    private static Throwable unwrap(final Throwable t) {
+        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
     }
 
     private static EntryOutcome outcome(final RaftClientReply reply) {

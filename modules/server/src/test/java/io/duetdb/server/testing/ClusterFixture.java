@@ -40,6 +40,7 @@ public final class ClusterFixture implements AutoCloseable {
     }
 
     private final Path root;
+    private final String testClass;
     private final List<String> extraArgs;
     private final Map<String, NodeSpec> specs = new LinkedHashMap<>();
     private final Map<String, Process> processes = new LinkedHashMap<>();
@@ -49,6 +50,8 @@ public final class ClusterFixture implements AutoCloseable {
     public ClusterFixture(final Path root, final int count, final String... extraArgs) throws IOException {
         this.root = root;
         this.extraArgs = List.of(extraArgs);
+        this.testClass = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).getCallerClass()
+            .getSimpleName();
         for (int i = 1; i <= count; i++) {
             addSpec("n" + i);
         }
@@ -268,10 +271,13 @@ public final class ClusterFixture implements AutoCloseable {
         keepLogs();
     }
 
-    /** Copies the node logs to target/cluster-logs/ so they outlive the temporary directory. */
+    /**
+     * Copies the node logs to target/cluster-logs/TestClass-tmpdir/ so they outlive the temporary
+     * directory; .ci/run prints a digest of those of failed test classes.
+     */
     private void keepLogs() {
         try {
-            final Path kept = Path.of("target", "cluster-logs", root.getFileName().toString());
+            final Path kept = Path.of("target", "cluster-logs", testClass + "-" + root.getFileName());
             Files.createDirectories(kept);
             for (final String id : specs.keySet()) {
                 final Path log = root.resolve(id + ".log");

@@ -411,6 +411,12 @@ public final class DuetStateMachine extends BaseStateMachine {
         return storage.intents.backendName();
     }
 
+    /** The intent and completion logs' counters (empty before the storage is open). */
+    public java.util.List<io.duetdb.storage.wal.WalStats> walStats() {
+        final ReplicaStorage s = storage;
+        return s == null ? java.util.List.of() : java.util.List.of(s.intents.stats(), s.completions.stats());
+    }
+
     @Override
     public void close() throws IOException {
         super.close();

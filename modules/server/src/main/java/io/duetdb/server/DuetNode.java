@@ -5,6 +5,8 @@ import io.duetdb.api.internal.v1.EntryOutcome;
 import io.duetdb.server.api.ClusterService;
 import io.duetdb.server.api.KvService;
 import io.duetdb.server.api.MaintenanceService;
+import io.duetdb.server.config.NodeConfig;
+import io.duetdb.server.net.GrpcTransport;
 import io.duetdb.server.replication.DuetStateMachine;
 import io.duetdb.server.replication.IntentRepair;
 import io.duetdb.server.replication.PeerEndpoint;
@@ -13,11 +15,9 @@ import io.duetdb.server.replication.ReplicaService;
 import io.duetdb.server.replication.WriteBatcher;
 import io.duetdb.storage.io.DirectoryLock;
 import io.grpc.Server;
-import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -25,6 +25,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.Parameters;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -69,6 +72,7 @@ public final class DuetNode implements AutoCloseable {
     private final RaftServer raftServer;
     private final RaftClient raftClient;
     private final WriteBatcher batcher;
+    private final GrpcTransport transport;
     private final Server grpcServer;
     private final IdleFollowerNudge nudge;
 
@@ -77,22 +81,27 @@ public final class DuetNode implements AutoCloseable {
         this.lock = DirectoryLock.acquire(config.dataDir());
         this.groupId = RaftGroupId.valueOf(config.groupId());
         this.selfId = RaftPeerId.valueOf(config.id());
+        this.transport = new GrpcTransport(config.tls());
         this.stateMachine = new DuetStateMachine(config.dataDir(), config.storeOptions(),
             sm -> new IntentRepair(config.id(), () -> peerEndpoints(sm),
-                DuetStateMachine.newRepairCounter(metrics), REPAIR_CALL_DEADLINE_MS, REPAIR_ROUNDS, REPAIR_BACKOFF_MS),
+                DuetStateMachine.newRepairCounter(metrics), REPAIR_CALL_DEADLINE_MS, REPAIR_ROUNDS, REPAIR_BACKOFF_MS,
+                address -> transport.channel(address, ReplicaLimits.MAX_MESSAGE_BYTES)),
             onFailure);
+        final Parameters raftTls = raftTlsParameters(config.tls());
         final List<RaftPeer> initialPeers = config.members().stream().map(DuetNode::toPeer).toList();
         final RaftGroup group = config.join() ? RaftGroup.valueOf(groupId) : RaftGroup.valueOf(groupId, initialPeers);
         this.raftServer = RaftServer.newBuilder().setServerId(selfId).setGroup(group).setStateMachine(stateMachine)
-            .setProperties(RaftSettings.server(config)).setOption(RaftStorage.StartupOption.RECOVER).build();
+            .setProperties(RaftSettings.server(config)).setParameters(raftTls).setOption(RaftStorage.StartupOption.RECOVER).build();
         this.raftClient = RaftClient.newBuilder().setRaftGroup(RaftGroup.valueOf(groupId, initialPeers))
-            .setProperties(RaftSettings.client()).setRetryPolicy(RaftSettings.clientRetryPolicy()).build();
+            .setProperties(RaftSettings.client()).setParameters(raftTls).setRetryPolicy(RaftSettings.clientRetryPolicy()).build();
         final WriteBatcher.Limits defaults = WriteBatcher.Limits.defaults();
         final WriteBatcher.Limits limits = new WriteBatcher.Limits(config.maxInFlightEntries(),
             defaults.maxEntryWrites(), defaults.maxEntryBytes(), defaults.maxQueuedWrites(), defaults.maxQueuedBytes());
         this.batcher = new WriteBatcher(this::propose, config.batching() ? limits : limits.unbatched());
         final HealthStatusManager health = new HealthStatusManager();
-        this.grpcServer = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.clientPort()))
+        // The transport accepts messages up to 8 MiB so that a request between the configured
+        // request limit and that gets INVALID_ARGUMENT naming the limit (beyond: RESOURCE_EXHAUSTED).
+        this.grpcServer = transport.server(config.listenHost(), config.clientPort())
             .maxInboundMessageSize(ReplicaLimits.MAX_MESSAGE_BYTES)
             .addService(new KvService(this))
             .addService(new ClusterService(this))
@@ -115,10 +124,22 @@ public final class DuetNode implements AutoCloseable {
             node.close();
             throw e;
         }
-        LOG.info("duet node {} serving: Raft on {}:{}, API on {}:{}, data in {}{}", config.id(), config.host(),
-            config.peerPort(), config.host(), config.clientPort(), config.dataDir(),
+        LOG.info("duet node {} serving: Raft on {}:{}, API on {}:{} ({}{}), data in {}{}", config.id(),
+            config.listenHost(), config.peerPort(), config.listenHost(), config.clientPort(), node.transport.name(),
+            config.tls().enabled() ? ", TLS" + (config.tls().requireClientCert() ? " with client certificates" : "")
+                : ", plaintext", config.dataDir(),
             config.join() ? " (joining: waiting to be added)" : "");
         return node;
+    }
+
+    /** Raft's own gRPC (peer port, and this node's Raft client) under the same TLS files, or none. */
+    private static Parameters raftTlsParameters(final NodeConfig.Tls tls) {
+        final Parameters p = new Parameters();
+        if (tls.enabled()) {
+            GrpcConfigKeys.TLS.setConf(p, new GrpcTlsConfig(tls.keyFile().toFile(), tls.certFile().toFile(),
+                tls.caFile().toFile(), tls.requireClientCert()));
+        }
+        return p;
     }
 
     static RaftPeer toPeer(final NodeConfig.Member m) {
@@ -275,6 +296,7 @@ public final class DuetNode implements AutoCloseable {
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        transport.close();
         try {
             lock.close();
         } catch (final IOException e) {

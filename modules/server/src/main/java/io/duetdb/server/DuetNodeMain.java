@@ -1,5 +1,6 @@
 package io.duetdb.server;
 
+import io.duetdb.server.config.NodeConfig;
 import java.util.concurrent.CountDownLatch;
 
 /**

@@ -1,5 +1,6 @@
 package io.duetdb.server;
 
+import io.duetdb.server.config.NodeConfig;
 import io.duetdb.server.replication.ReplicaLimits;
 import java.io.File;
 import java.util.List;
@@ -27,7 +28,7 @@ final class RaftSettings {
     static RaftProperties server(final NodeConfig c) {
         final RaftProperties p = new RaftProperties();
         RaftServerConfigKeys.setStorageDir(p, List.of(new File(c.dataDir().resolve("raft").toString())));
-        GrpcConfigKeys.Server.setHost(p, c.host());
+        GrpcConfigKeys.Server.setHost(p, c.listenHost());
         GrpcConfigKeys.Server.setPort(p, c.peerPort());
         GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf(ReplicaLimits.MAX_MESSAGE_BYTES * 2L));
         // Elections: JVM pauses on a loaded 2-core machine reach a second; 150-300 ms churns leaders.

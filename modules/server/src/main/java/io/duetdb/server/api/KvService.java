@@ -16,7 +16,6 @@ import io.duetdb.api.v1.WriteId;
 import io.duetdb.server.DuetNode;
 import io.duetdb.server.replication.ClientWrite;
 import io.duetdb.storage.table.InvalidOpException;
-import io.duetdb.storage.table.Limits;
 import io.duetdb.storage.table.Op;
 import io.duetdb.storage.table.OpValidator;
 import io.grpc.Status;
@@ -29,16 +28,29 @@ import java.util.function.Function;
 /** The public KV service: writes go through the write batcher, reads through a ReadIndex barrier. */
 public final class KvService extends KVGrpc.KVImplBase {
     private final DuetNode node;
-    private final OpValidator validator = new OpValidator(Limits.defaults());
+    private final OpValidator validator;
+    private final int maxRequestBytes;
 
     public KvService(final DuetNode node) {
         this.node = node;
+        this.validator = new OpValidator(node.config().requestLimits().tableLimits());
+        this.maxRequestBytes = node.config().requestLimits().maxRequestBytes();
+    }
+
+    /** The request-size limit, checked before parsing into an op. */
+    private void checkSize(final com.google.protobuf.MessageLite request) {
+        final int size = request.getSerializedSize();
+        if (size > maxRequestBytes) {
+            throw new InvalidOpException("request of " + size + " bytes exceeds the limit of " + maxRequestBytes
+                + " bytes (max-request-bytes)");
+        }
     }
 
     @Override
     public void range(final RangeRequest request, final StreamObserver<RangeResponse> response) {
         final Op.Range op;
         try {
+            checkSize(request);
             op = ProtoMapping.toOp(request);
             validator.validateBatch(List.of(op));
         } catch (final IllegalArgumentException e) {
@@ -59,23 +71,28 @@ public final class KvService extends KVGrpc.KVImplBase {
 
     @Override
     public void put(final PutRequest request, final StreamObserver<PutResponse> response) {
-        write(request.getWriteId(), () -> ProtoMapping.toOp(request), response, o -> o.getStatus()
+        write(request.getWriteId(), () -> ProtoMapping.toOp(checked(request)), response, o -> o.getStatus()
             == WriteOutcome.Status.APPLIED ? o.getPut().toBuilder().setHeader(header(o.getRevision())).build()
             : PutResponse.newBuilder().setHeader(header(o.getRevision())).setDuplicate(true).build());
     }
 
     @Override
     public void deleteRange(final DeleteRangeRequest request, final StreamObserver<DeleteRangeResponse> response) {
-        write(request.getWriteId(), () -> ProtoMapping.toOp(request), response, o -> o.getStatus()
+        write(request.getWriteId(), () -> ProtoMapping.toOp(checked(request)), response, o -> o.getStatus()
             == WriteOutcome.Status.APPLIED ? o.getDeleteRange().toBuilder().setHeader(header(o.getRevision())).build()
             : DeleteRangeResponse.newBuilder().setHeader(header(o.getRevision())).setDuplicate(true).build());
     }
 
     @Override
     public void txn(final TxnRequest request, final StreamObserver<TxnResponse> response) {
-        write(request.getWriteId(), () -> ProtoMapping.toOp(request), response, o -> o.getStatus()
+        write(request.getWriteId(), () -> ProtoMapping.toOp(checked(request)), response, o -> o.getStatus()
             == WriteOutcome.Status.APPLIED ? o.getTxn().toBuilder().setHeader(header(o.getRevision())).build()
             : TxnResponse.newBuilder().setHeader(header(o.getRevision())).setDuplicate(true).build());
+    }
+
+    private <R extends com.google.protobuf.MessageLite> R checked(final R request) {
+        checkSize(request);
+        return request;
     }
 
     private <T> void write(final WriteId id, final java.util.function.Supplier<Op> op,

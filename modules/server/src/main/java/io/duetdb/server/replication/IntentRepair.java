@@ -8,7 +8,6 @@ import io.duetdb.api.internal.v1.ReplicaGrpc;
 import io.duetdb.storage.wal.IntentLog;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -19,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,10 +41,16 @@ public final class IntentRepair implements AutoCloseable {
     private final long callDeadlineMs;
     private final int rounds;
     private final long backoffMs;
+    private final Function<String, ManagedChannel> channelFactory;
     private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
 
+    /**
+     * @param channelFactory opens a channel to a member's API address (plaintext or TLS, as the
+     *     node runs), accepting replies up to {@link ReplicaLimits#MAX_MESSAGE_BYTES}
+     */
     public IntentRepair(final String selfId, final Supplier<List<PeerEndpoint>> peers, final Counter repaired,
-                        final long callDeadlineMs, final int rounds, final long backoffMs) {
+                        final long callDeadlineMs, final int rounds, final long backoffMs,
+                        final Function<String, ManagedChannel> channelFactory) {
         if (callDeadlineMs <= 0 || rounds < 1 || backoffMs < 0) {
             throw new IllegalArgumentException("callDeadlineMs=" + callDeadlineMs + " rounds=" + rounds
                 + " backoffMs=" + backoffMs + ": need a deadline > 0, rounds >= 1, backoff >= 0");
@@ -55,6 +61,7 @@ public final class IntentRepair implements AutoCloseable {
         this.callDeadlineMs = callDeadlineMs;
         this.rounds = rounds;
         this.backoffMs = backoffMs;
+        this.channelFactory = channelFactory;
     }
 
     /** Whether any other member exists to repair from. */
@@ -136,8 +143,7 @@ public final class IntentRepair implements AutoCloseable {
     }
 
     private ManagedChannel channel(final String address) {
-        return channels.computeIfAbsent(address, a -> NettyChannelBuilder.forTarget(a).usePlaintext()
-            .maxInboundMessageSize(ReplicaLimits.MAX_MESSAGE_BYTES).build());
+        return channels.computeIfAbsent(address, channelFactory);
     }
 
     private static void sleep(final long ms) throws IOException {

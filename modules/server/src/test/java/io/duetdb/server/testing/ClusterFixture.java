@@ -9,6 +9,7 @@ import io.duetdb.server.DuetNodeMain;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
+import io.netty.handler.ssl.SslContext;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -33,7 +34,8 @@ public final class ClusterFixture implements AutoCloseable {
     public static final long AWAIT_MS = 120_000;
 
     /** One member's fixed settings. */
-    public record NodeSpec(String id, int peerPort, int clientPort) {
+    /** A node's ports; every node gets an admin HTTP port. */
+    public record NodeSpec(String id, int peerPort, int clientPort, int adminPort) {
         String member() {
             return id + "=127.0.0.1:" + peerPort + ":" + clientPort;
         }
@@ -43,6 +45,7 @@ public final class ClusterFixture implements AutoCloseable {
     private final String testClass;
     private final List<String> extraArgs;
     private final Map<String, NodeSpec> specs = new LinkedHashMap<>();
+    private volatile SslContext clientTls;
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final Map<String, ManagedChannel> channels = new LinkedHashMap<>();
 
@@ -58,7 +61,7 @@ public final class ClusterFixture implements AutoCloseable {
     }
 
     public NodeSpec addSpec(final String id) throws IOException {
-        final NodeSpec spec = new NodeSpec(id, freePort(), freePort());
+        final NodeSpec spec = new NodeSpec(id, freePort(), freePort(), freePort());
         specs.put(id, spec);
         return spec;
     }
@@ -104,7 +107,8 @@ public final class ClusterFixture implements AutoCloseable {
             "-XX:TieredStopAtLevel=1", "-Dorg.slf4j.simpleLogger.showDateTime=true",
             "-cp", System.getProperty("java.class.path"), DuetNodeMain.class.getName(),
             "--id", id, "--data", dataDir(id).toString(), "--peer-port", String.valueOf(spec.peerPort()),
-            "--client-port", String.valueOf(spec.clientPort()), "--members",
+            "--client-port", String.valueOf(spec.clientPort()), "--admin-port", String.valueOf(spec.adminPort()),
+            "--members",
             memberIds.stream().map(m -> specs.get(m).member()).collect(Collectors.joining(","))));
         if (join) {
             cmd.add("--join");
@@ -167,9 +171,19 @@ public final class ClusterFixture implements AutoCloseable {
         return b.toString();
     }
 
+    /** From now on the fixture's own channels use TLS with this context (null: plaintext). */
+    public void useTls(final SslContext context) {
+        for (final String id : new ArrayList<>(channels.keySet())) {
+            closeChannel(id);
+        }
+        this.clientTls = context;
+    }
+
     public ManagedChannel channel(final String id) {
-        return channels.computeIfAbsent(id, k -> NettyChannelBuilder
-            .forTarget("127.0.0.1:" + specs.get(k).clientPort()).usePlaintext().build());
+        return channels.computeIfAbsent(id, k -> {
+            final NettyChannelBuilder b = NettyChannelBuilder.forTarget("127.0.0.1:" + specs.get(k).clientPort());
+            return (clientTls == null ? b.usePlaintext() : b.sslContext(clientTls)).build();
+        });
     }
 
     private void closeChannel(final String id) {

@@ -73,6 +73,7 @@ public final class DuetNode implements AutoCloseable {
     private final RaftClient raftClient;
     private final WriteBatcher batcher;
     private final GrpcTransport transport;
+    private final MaintenanceService maintenance;
     private final Server grpcServer;
     private final IdleFollowerNudge nudge;
 
@@ -101,11 +102,12 @@ public final class DuetNode implements AutoCloseable {
         final HealthStatusManager health = new HealthStatusManager();
         // The transport accepts messages up to 8 MiB so that a request between the configured
         // request limit and that gets INVALID_ARGUMENT naming the limit (beyond: RESOURCE_EXHAUSTED).
+        this.maintenance = new MaintenanceService(this);
         this.grpcServer = transport.server(config.listenHost(), config.clientPort())
             .maxInboundMessageSize(ReplicaLimits.MAX_MESSAGE_BYTES)
             .addService(new KvService(this))
             .addService(new ClusterService(this))
-            .addService(new MaintenanceService(this))
+            .addService(maintenance)
             .addService(new ReplicaService(config.id(), stateMachine))
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())
@@ -272,6 +274,11 @@ public final class DuetNode implements AutoCloseable {
         return metrics;
     }
 
+    /** What the API's sockets run on: "io_uring", "epoll" or "nio". */
+    public String transportName() {
+        return transport.name();
+    }
+
     public RaftPeerId selfId() {
         return selfId;
     }
@@ -296,6 +303,7 @@ public final class DuetNode implements AutoCloseable {
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        maintenance.close();
         transport.close();
         try {
             lock.close();

@@ -93,7 +93,8 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
             }
             check(node.raftClient().admin().transferLeadership(RaftPeerId.valueOf(request.getTargetId()),
                 MOVE_LEADER_TIMEOUT_MS), "move leadership to " + request.getTargetId());
-            response.onNext(MoveLeaderResponse.newBuilder().setLeaderId(request.getTargetId()).build());
+            response.onNext(MoveLeaderResponse.newBuilder().setLeaderId(request.getTargetId())
+                .setHeader(Headers.current(node)).build());
             response.onCompleted();
         } catch (final IOException | RuntimeException e) {
             response.onError(GrpcErrors.toStatus(e));
@@ -112,7 +113,7 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
 
     private MemberListResponse list() throws IOException {
         final RaftPeerId leader = node.division().getInfo().getLeaderId();
-        final MemberListResponse.Builder b = MemberListResponse.newBuilder();
+        final MemberListResponse.Builder b = MemberListResponse.newBuilder().setHeader(Headers.current(node));
         for (final RaftPeer p : currentPeers()) {
             b.addMembers(Member.newBuilder().setId(p.getId().toString()).setPeerAddress(p.getAddress())
                 .setClientAddress(p.getDataStreamAddress() == null ? "" : p.getDataStreamAddress())

@@ -137,14 +137,7 @@ public final class KvService extends KVGrpc.KVImplBase {
     }
 
     private ResponseHeader header(final long revision) {
-        long term = 0;
-        try {
-            term = node.division().getInfo().getCurrentTerm();
-        } catch (final java.io.IOException e) {
-            // the term is informational; leave 0
-        }
-        return ResponseHeader.newBuilder().setRevision(revision).setMemberId(node.config().id()).setRaftTerm(term)
-            .build();
+        return Headers.at(node, revision);
     }
 
     private static <T> void reply(final StreamObserver<T> response, final T value, final Throwable error) {

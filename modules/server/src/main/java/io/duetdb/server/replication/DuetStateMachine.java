@@ -411,6 +411,16 @@ public final class DuetStateMachine extends BaseStateMachine {
         return storage.intents.backendName();
     }
 
+    /** Checks every checksum of the logs and of the newest checkpoint (see ReplicaVerifier). */
+    public ReplicaVerifier.Result verify() throws java.io.IOException {
+        return ReplicaVerifier.verify(dataDir, storeOptions, storage.snapshots.getLatestSnapshot());
+    }
+
+    /** The newest snapshot's files, or null before the first. */
+    public org.apache.ratis.statemachine.impl.FileListSnapshotInfo latestSnapshot() {
+        return storage.snapshots.getLatestSnapshot();
+    }
+
     /** The intent and completion logs' counters (empty before the storage is open). */
     public java.util.List<io.duetdb.storage.wal.WalStats> walStats() {
         final ReplicaStorage s = storage;

@@ -116,6 +116,15 @@ class ConfigLoaderTest {
         }
     }
 
+    @Test
+    void configurationDocsListEverySetting() throws IOException {
+        final String docs = Files.readString(Path.of("../../docs/configuration.md"));
+        for (final Setting s : Setting.values()) {
+            assertTrue(docs.contains("| `" + s.key + "` | `" + s.flag() + "` | `" + s.envVar() + "` |"),
+                s.key + " is documented in docs/configuration.md");
+        }
+    }
+
     private static void assertMessage(final org.junit.jupiter.api.function.Executable call, final String... parts) {
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
         for (final String part : parts) {

@@ -286,6 +286,7 @@ public final class DuetNode implements AutoCloseable {
 
     @Override
     public void close() {
+        LOG.info("duet node {} stopping", config.id());
         nudge.close();
         grpcServer.shutdown();
         try {
@@ -310,5 +311,6 @@ public final class DuetNode implements AutoCloseable {
         } catch (final IOException e) {
             LOG.warn("releasing the data directory lock: {}", e.toString());
         }
+        LOG.info("duet node {} stopped", config.id());
     }
 }

@@ -16,6 +16,10 @@ public final class DuetNodeMain {
     }
 
     public static void main(final String[] args) throws InterruptedException {
+        if (java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args).contains("-h")) {
+            System.out.print(io.duetdb.server.config.Setting.usage());
+            return;
+        }
         final NodeConfig config;
         try {
             config = NodeConfig.parse(args);

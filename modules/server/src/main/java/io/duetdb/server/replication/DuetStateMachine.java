@@ -411,6 +411,19 @@ public final class DuetStateMachine extends BaseStateMachine {
         return storage.intents.backendName();
     }
 
+    @Override
+    public void notifyLeaderChanged(final org.apache.ratis.protocol.RaftGroupMemberId member,
+                                    final org.apache.ratis.protocol.RaftPeerId newLeaderId) {
+        LOG.info("{}: the leader is now {}", getId(), newLeaderId == null ? "unknown (election)" : newLeaderId);
+    }
+
+    @Override
+    public void notifyConfigurationChanged(final long term, final long index,
+                                           final org.apache.ratis.proto.RaftProtos.RaftConfigurationProto conf) {
+        LOG.info("{}: members changed at index {} (term {}): {}", getId(), index, term, conf.getPeersList().stream()
+            .map(p -> p.getId().toStringUtf8() + "@" + p.getAddress()).toList());
+    }
+
     /** Checks every checksum of the logs and of the newest checkpoint (see ReplicaVerifier). */
     public ReplicaVerifier.Result verify() throws java.io.IOException {
         return ReplicaVerifier.verify(dataDir, storeOptions, storage.snapshots.getLatestSnapshot());

@@ -5,6 +5,10 @@ import io.duetdb.api.internal.v1.EntryOutcome;
 import io.duetdb.server.api.ClusterService;
 import io.duetdb.server.api.KvService;
 import io.duetdb.server.api.MaintenanceService;
+import io.duetdb.server.admin.GrpcServerMetricsInterceptor;
+import io.duetdb.server.admin.ReplicaGauges;
+import io.duetdb.server.admin.WalGauges;
+import io.duetdb.server.admin.WriteEntryMetrics;
 import io.duetdb.server.config.NodeConfig;
 import io.duetdb.server.net.GrpcTransport;
 import io.duetdb.server.replication.DuetStateMachine;
@@ -14,6 +18,8 @@ import io.duetdb.server.replication.ReplicaLimits;
 import io.duetdb.server.replication.ReplicaService;
 import io.duetdb.server.replication.WriteBatcher;
 import io.duetdb.storage.io.DirectoryLock;
+import io.duetdb.storage.table.KvTable;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.Server;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -74,6 +80,8 @@ public final class DuetNode implements AutoCloseable {
     private final WriteBatcher batcher;
     private final GrpcTransport transport;
     private final MaintenanceService maintenance;
+    private final HealthStatusManager health;
+    private volatile NodeObservability observability;
     private final Server grpcServer;
     private final IdleFollowerNudge nudge;
 
@@ -98,8 +106,15 @@ public final class DuetNode implements AutoCloseable {
         final WriteBatcher.Limits defaults = WriteBatcher.Limits.defaults();
         final WriteBatcher.Limits limits = new WriteBatcher.Limits(config.maxInFlightEntries(),
             defaults.maxEntryWrites(), defaults.maxEntryBytes(), defaults.maxQueuedWrites(), defaults.maxQueuedBytes());
-        this.batcher = new WriteBatcher(this::propose, config.batching() ? limits : limits.unbatched());
-        final HealthStatusManager health = new HealthStatusManager();
+        this.batcher = new WriteBatcher(WriteEntryMetrics.instrument(this::propose, metrics),
+            config.batching() ? limits : limits.unbatched());
+        WalGauges.register(metrics, stateMachine::walStats);
+        ReplicaGauges.register(metrics, this::divisionOrNull, () -> stateMachine.readTable(KvTable::size),
+            stateMachine::failure);
+        this.health = new HealthStatusManager();
+        for (final String service : List.of(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, "duet.v1.KV")) {
+            health.setStatus(service, ServingStatus.NOT_SERVING); // until NodeObservability finds it ready
+        }
         // The transport accepts messages up to 8 MiB so that a request between the configured
         // request limit and that gets INVALID_ARGUMENT naming the limit (beyond: RESOURCE_EXHAUSTED).
         this.maintenance = new MaintenanceService(this);
@@ -111,6 +126,7 @@ public final class DuetNode implements AutoCloseable {
             .addService(new ReplicaService(config.id(), stateMachine))
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())
+            .intercept(new GrpcServerMetricsInterceptor(metrics))
             .build();
         this.nudge = new IdleFollowerNudge(this::divisionOrNull, () -> propose(
             io.duetdb.server.replication.EntryCodec.encodeRequest(List.of(), List.of())));
@@ -122,6 +138,7 @@ public final class DuetNode implements AutoCloseable {
         try {
             node.raftServer.start();
             node.grpcServer.start();
+            node.observability = NodeObservability.start(node, node.health);
         } catch (final IOException | RuntimeException e) {
             node.close();
             throw e;
@@ -249,7 +266,7 @@ public final class DuetNode implements AutoCloseable {
         return raftServer.getDivision(groupId);
     }
 
-    private RaftServer.Division divisionOrNull() {
+    RaftServer.Division divisionOrNull() {
         try {
             return division();
         } catch (final IOException e) {
@@ -274,6 +291,12 @@ public final class DuetNode implements AutoCloseable {
         return metrics;
     }
 
+    /** The current members' ids (for labelling Ratis's per-peer metrics). */
+    List<String> memberIds() {
+        final RaftServer.Division d = divisionOrNull();
+        return d == null ? List.of() : d.getRaftConf().getAllPeers().stream().map(p -> p.getId().toString()).toList();
+    }
+
     /** What the API's sockets run on: "io_uring", "epoll" or "nio". */
     public String transportName() {
         return transport.name();
@@ -287,6 +310,9 @@ public final class DuetNode implements AutoCloseable {
     @Override
     public void close() {
         LOG.info("duet node {} stopping", config.id());
+        if (observability != null) {
+            observability.close();
+        }
         nudge.close();
         grpcServer.shutdown();
         try {

@@ -94,9 +94,9 @@ class ApiTest {
             assertEquals(2, v.getLogsCount());
             assertTrue(v.getLogs(0).getRecords() >= 50, v.toString());
             assertEquals(digest, v.getDigest(), "same table on every member");
-            final HealthCheckResponse health = HealthGrpc.newBlockingStub(cluster.channel(id))
-                .withDeadlineAfter(10, TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance());
-            assertEquals(HealthCheckResponse.ServingStatus.SERVING, health.getStatus());
+            cluster.await(id + " SERVING", () -> HealthGrpc.newBlockingStub(cluster.channel(id))
+                .withDeadlineAfter(10, TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance()).getStatus()
+                == HealthCheckResponse.ServingStatus.SERVING);
         }
         assertEquals(leader, cluster.kv(leader).put(put("h", bytes("x"))).getHeader().getMemberId());
 

@@ -85,7 +85,7 @@ class ReplicationTest {
             assertEquals(Status.Code.INVALID_ARGUMENT, emptyKey.getStatus().getCode());
             final StatusRuntimeException tooBig = assertThrows(StatusRuntimeException.class,
                 () -> cluster.kv(firstLeader).put(PutRequest.newBuilder().setKey(bytes("big"))
-                    .setValue(ByteString.copyFrom(new byte[2 * 1024 * 1024])).build()));
+                    .setValue(ByteString.copyFrom(new byte[1024 * 1024 + 1])).build()));
             assertEquals(Status.Code.INVALID_ARGUMENT, tooBig.getStatus().getCode());
             assertTrue(tooBig.getStatus().getDescription().contains("1048576"), tooBig.getStatus().getDescription());
 

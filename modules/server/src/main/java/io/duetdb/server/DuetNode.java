@@ -112,7 +112,7 @@ public final class DuetNode implements AutoCloseable {
         ReplicaGauges.register(metrics, this::divisionOrNull, () -> stateMachine.readTable(KvTable::size),
             stateMachine::failure);
         this.health = new HealthStatusManager();
-        for (final String service : List.of(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, "duet.v1.KV")) {
+        for (final String service : NodeObservability.HEALTH_SERVICES) {
             health.setStatus(service, ServingStatus.NOT_SERVING); // until NodeObservability finds it ready
         }
         // The transport accepts messages up to 8 MiB so that a request between the configured

@@ -28,7 +28,7 @@ final class NodeObservability implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeObservability.class);
     static final long HEALTH_PERIOD_MS = 1_000;
     /** The gRPC health service names kept in step: the whole server, and the KV service. */
-    private static final List<String> HEALTH_SERVICES = List.of(HealthStatusManager.SERVICE_NAME_ALL_SERVICES,
+    static final List<String> HEALTH_SERVICES = List.of(HealthStatusManager.SERVICE_NAME_ALL_SERVICES,
         "duet.v1.KV");
 
     private final JmxReporter jmx;

@@ -37,7 +37,8 @@ final class RaftSettings {
         RaftServerConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(
             Math.max(3_000, 3L * c.electionTimeoutMaxMs()), TimeUnit.MILLISECONDS));
         // Reads: ReadIndex, so any node serves linearizable reads (Ratis's default is not linearizable).
-        RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        RaftServerConfigKeys.Read.setOption(p, c.linearizableReads()
+            ? RaftServerConfigKeys.Read.Option.LINEARIZABLE : RaftServerConfigKeys.Read.Option.DEFAULT);
         // The DataApi: Raft waits for write() before logging an entry, and flush() fsyncs intents.
         RaftServerConfigKeys.Log.StateMachineData.setSync(p, true);
         // A hung intent write fails the log after 6 x 10 s instead of stalling it forever.

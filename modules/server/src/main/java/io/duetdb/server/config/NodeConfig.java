@@ -23,13 +23,15 @@ import java.util.UUID;
  * @param members the initial cluster (this node included), or the existing members when joining
  * @param join start with an empty group and wait to be added with MemberAdd
  * @param requestLimits the limits every client request is checked against at the edge
+ * @param linearizableReads ReadIndex reads (the default); false selects Ratis's leader-local reads, which a
+ *     deposed leader can serve stale (only for testing the Jepsen checker)
  * @param tls TLS on the client and peer ports, or {@link Tls#OFF}
  */
 public record NodeConfig(String id, Path dataDir, String host, String listenHost, int peerPort, int clientPort,
                          int adminPort, List<Member> members, boolean join, UUID groupId, IoMode ioMode,
                          long snapshotEveryEntries, int electionTimeoutMinMs, int electionTimeoutMaxMs,
                          boolean batching, int maxInFlightEntries, long raftSegmentBytes, long intentSegmentBytes,
-                         RequestLimits requestLimits, long readyMaxLagEntries, Tls tls) {
+                         RequestLimits requestLimits, boolean linearizableReads, long readyMaxLagEntries, Tls tls) {
     /** The fixed Raft group id of a Duet cluster (one group per cluster). */
     public static final UUID DEFAULT_GROUP_ID = UUID.fromString("d0e70000-0000-4000-8000-000000000001");
 

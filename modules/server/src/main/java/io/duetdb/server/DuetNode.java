@@ -1,11 +1,13 @@
 package io.duetdb.server;
 
+import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
 import io.duetdb.api.internal.v1.EntryOutcome;
 import io.duetdb.server.api.ClusterService;
 import io.duetdb.server.api.KvService;
 import io.duetdb.server.api.MaintenanceService;
 import io.duetdb.server.admin.GrpcServerMetricsInterceptor;
+import io.duetdb.server.admin.DuetMetricNames;
 import io.duetdb.server.admin.ReplicaGauges;
 import io.duetdb.server.admin.WalGauges;
 import io.duetdb.server.admin.WriteEntryMetrics;
@@ -91,7 +93,7 @@ public final class DuetNode implements AutoCloseable {
         this.groupId = RaftGroupId.valueOf(config.groupId());
         this.selfId = RaftPeerId.valueOf(config.id());
         this.transport = new GrpcTransport(config.tls());
-        this.stateMachine = new DuetStateMachine(config.dataDir(), config.storeOptions(),
+        this.stateMachine = new DuetStateMachine(config.dataDir(), WalGauges.withSyncLatency(config.storeOptions(), metrics),
             sm -> new IntentRepair(config.id(), () -> peerEndpoints(sm),
                 DuetStateMachine.newRepairCounter(metrics), REPAIR_CALL_DEADLINE_MS, REPAIR_ROUNDS, REPAIR_BACKOFF_MS,
                 address -> transport.channel(address, ReplicaLimits.MAX_MESSAGE_BYTES)),
@@ -109,6 +111,8 @@ public final class DuetNode implements AutoCloseable {
         this.batcher = new WriteBatcher(WriteEntryMetrics.instrument(this::propose, metrics),
             config.batching() ? limits : limits.unbatched());
         WalGauges.register(metrics, stateMachine::walStats);
+        metrics.register(DuetMetricNames.RECOVERY_SECONDS, (Gauge<Double>) () -> stateMachine.recoveryNanos() < 0 ? null
+            : stateMachine.recoveryNanos() / 1e9);
         ReplicaGauges.register(metrics, this::divisionOrNull, () -> stateMachine.readTable(KvTable::size),
             stateMachine::failure);
         this.health = new HealthStatusManager();

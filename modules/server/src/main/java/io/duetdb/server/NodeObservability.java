@@ -3,6 +3,7 @@ package io.duetdb.server;
 import com.codahale.metrics.jmx.JmxReporter;
 import io.duetdb.server.admin.AdminHttpServer;
 import io.duetdb.server.admin.JmxExport;
+import io.duetdb.server.admin.JvmGauges;
 import io.duetdb.server.admin.PrometheusExposition;
 import io.duetdb.server.admin.RaftReplicaState;
 import io.duetdb.server.admin.ReadinessEvaluator;
@@ -44,6 +45,7 @@ final class NodeObservability implements AutoCloseable {
         final DuetStateMachine sm = node.stateMachine();
         final ReadinessEvaluator readiness = new ReadinessEvaluator(
             RaftReplicaState.of(sm::failure, node::divisionOrNull), node.config().readyMaxLagEntries());
+        JvmGauges.register(node.metrics());
         this.jmx = JmxExport.start(node.metrics(), node.config().id());
         if (node.config().adminPort() > 0) {
             final PrometheusExposition exposition = PrometheusExposition.forNode(node.metrics(), node.config().id(),

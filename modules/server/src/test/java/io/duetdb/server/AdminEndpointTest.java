@@ -74,7 +74,10 @@ class AdminEndpointTest {
                 "duet_grpc_server_latency_seconds_count{method=\"duet.v1.KV/Put\"} ",
                 "duet_write_entry_writes_count ", "duet_wal_appended_bytes_total{log=\"intent\"} ",
                 "duet_wal_syncs_total{log=\"completion\"} ", "duet_raft_commit_index ", "duet_keys ",
-                "duet_repaired_intents_total ", "ratis_")) {
+                "duet_repaired_intents_total ", "duet_recovery_seconds ",
+                "duet_wal_sync_latency_seconds{log=\"intent\",quantile=\"0.99\"} ",
+                "duet_wal_sync_latency_seconds_count{log=\"completion\"} ", "jvm_memory_heap_used ",
+                "jvm_gc_", "jvm_threads_count ", "ratis_")) {
                 assertTrue(metrics.contains(series), "/metrics has " + series + "\n" + metrics.lines()
                     .filter(l -> !l.startsWith("#") && !l.startsWith("ratis_")).toList());
             }

@@ -31,6 +31,7 @@ public final class DuetMetricNames {
     public static final String WAL_SEGMENTS = "duet_wal_segments";
     public static final String WAL_DISK_BYTES = "duet_wal_disk_bytes";
     public static final String WAL_FAILED = "duet_wal_failed";
+    public static final String WAL_SYNC_LATENCY = "duet_wal_sync_latency_seconds";
 
     // the replica (ReplicaGauges)
     public static final String RAFT_TERM = "duet_raft_term";
@@ -40,6 +41,7 @@ public final class DuetMetricNames {
     public static final String RAFT_IS_LEADER = "duet_raft_is_leader";
     public static final String KEYS = "duet_keys";
     public static final String REPLICA_FAILED = "duet_replica_failed";
+    public static final String RECOVERY_SECONDS = "duet_recovery_seconds";
 
     /** Registered by DuetStateMachine.newRepairCounter. */
     public static final String REPAIRED_INTENTS = "duet_repaired_intents_total";
@@ -64,6 +66,8 @@ public final class DuetMetricNames {
         Map.entry(WAL_SEGMENTS, "Segment files of the log"),
         Map.entry(WAL_DISK_BYTES, "Disk space taken by the log's segment files"),
         Map.entry(WAL_FAILED, "1 when the log has failed (the replica stops serving), else 0"),
+        Map.entry(WAL_SYNC_LATENCY, "Latency of each write+fdatasync of the log (quantiles over about "
+            + "the last five minutes)"),
         Map.entry(RAFT_TERM, "Current Raft term of this member"),
         Map.entry(RAFT_COMMIT_INDEX, "Highest Raft log index this member knows to be committed"),
         Map.entry(RAFT_APPLIED_INDEX, "Highest Raft log index applied to this member's state machine"),
@@ -71,6 +75,8 @@ public final class DuetMetricNames {
         Map.entry(RAFT_IS_LEADER, "1 when this member is the leader, else 0"),
         Map.entry(KEYS, "Keys in this replica's table"),
         Map.entry(REPLICA_FAILED, "1 when this replica has stopped serving after a failure, else 0"),
+        Map.entry(RECOVERY_SECONDS, "How long this replica took to open its storage at startup: scan both logs, "
+            + "load the newest checkpoint, replay the intents after it"),
         Map.entry(REPAIRED_INTENTS, "Intents this replica repaired from other replicas"));
 
     private DuetMetricNames() {

@@ -9,14 +9,19 @@ import static io.duetdb.server.admin.DuetMetricNames.WAL_RECORDS;
 import static io.duetdb.server.admin.DuetMetricNames.WAL_SEGMENTS;
 import static io.duetdb.server.admin.DuetMetricNames.WAL_SYNCS;
 import static io.duetdb.server.admin.DuetMetricNames.WAL_SYNC_AVERAGE;
+import static io.duetdb.server.admin.DuetMetricNames.WAL_SYNC_LATENCY;
 import static io.duetdb.server.admin.DuetMetricNames.WAL_SYNC_SECONDS;
 import static io.duetdb.server.admin.DuetMetricNames.WAL_WRITES;
 
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.Timer;
+import io.duetdb.storage.StoreOptions;
+import io.duetdb.storage.wal.SyncListener;
 import io.duetdb.storage.wal.WalKind;
 import io.duetdb.storage.wal.WalStats;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -25,11 +30,10 @@ import java.util.function.Supplier;
  * {@code log="completion"}), read when scraped. Before the storage is open (or after it closed)
  * the stats list is empty and the gauges return null, which the exposition leaves out.
  *
- * <p>fsync latency: the storage keeps only the number of syncs and their total duration, so this
- * exposes both as counters ({@code rate(sum)/rate(count)} gives the mean over any window) and their
- * lifetime mean as a gauge, but no distribution. A histogram would need a per-sync callback in the
- * storage's group-commit writer, reached through {@code WalOptions}/{@code StoreOptions}, which the
- * replication code builds — not this package's to change.
+ * <p>fsync latency: the storage keeps the number of syncs and their total duration (exposed as
+ * counters: {@code rate(sum)/rate(count)} is the mean over any window, and as a lifetime mean), and
+ * tells a {@link SyncListener} each sync's duration; {@link #withSyncLatency} hangs a timer per log
+ * there, exposed as a summary with quantiles.
  */
 public final class WalGauges {
     private static final double NANOS_PER_SECOND = 1e9;
@@ -54,6 +58,18 @@ public final class WalGauges {
             gauge(registry, WAL_DISK_BYTES, log, stats, WalStats::diskBytes);
             gauge(registry, WAL_FAILED, log, stats, s -> s.failed() ? 1 : 0);
         }
+    }
+
+    /** The same options with each log's sync listener feeding a {@code duet_wal_sync_latency_seconds} timer. */
+    public static StoreOptions withSyncLatency(final StoreOptions options, final MetricRegistry registry) {
+        return options
+            .withIntentWal(options.intentWal().withSyncListener(syncTimer(registry, WalKind.INTENT)))
+            .withCompletionWal(options.completionWal().withSyncListener(syncTimer(registry, WalKind.COMPLETION)));
+    }
+
+    private static SyncListener syncTimer(final MetricRegistry registry, final WalKind kind) {
+        final Timer timer = Summaries.timer(registry, MetricName.of(WAL_SYNC_LATENCY, "log", kind.dirName()));
+        return nanos -> timer.update(nanos, TimeUnit.NANOSECONDS);
     }
 
     private static void counter(final MetricRegistry registry, final String family, final String log,

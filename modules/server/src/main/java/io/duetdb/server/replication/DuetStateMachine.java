@@ -78,6 +78,8 @@ public final class DuetStateMachine extends BaseStateMachine {
     private volatile EntryApplier applier;
     private volatile IntentRepair repair;
     private volatile String failure;
+    /** How long opening the storage (scan, checkpoint load, replay) took; -1 until it has opened. */
+    private volatile long recoveryNanos = -1;
 
     /**
      * @param repairFactory builds the repair client once the Raft server exists
@@ -99,6 +101,7 @@ public final class DuetStateMachine extends BaseStateMachine {
         throws IOException {
         super.initialize(server, groupId, raftStorage);
         getLifeCycle().transition(LifeCycle.State.STARTING);
+        final long openStartNs = System.nanoTime();
         storage = ReplicaStorage.open(dataDir, storeOptions, snapshots);
         applier = new EntryApplier(storage.table, storage.sessions, storage.completions,
             storage.completionLogDamaged);
@@ -106,10 +109,11 @@ public final class DuetStateMachine extends BaseStateMachine {
             setLastAppliedTermIndex(TermIndex.valueOf(storage.snapshotTerm, storage.snapshotIndex));
         }
         repair = repairFactory.apply(this);
+        recoveryNanos = System.nanoTime() - openStartNs;
         getLifeCycle().transition(LifeCycle.State.RUNNING);
-        LOG.info("state machine of {} opened: snapshot index {}, intents {}..{}, io backend {}", getId(),
-            storage.snapshotIndex, storage.intents.firstIndex(), storage.intents.lastIndex(),
-            storage.intents.backendName());
+        LOG.info("state machine of {} opened in {} ms: snapshot index {}, intents {}..{}, io backend {}", getId(),
+            recoveryNanos / 1_000_000, storage.snapshotIndex, storage.intents.firstIndex(),
+            storage.intents.lastIndex(), storage.intents.backendName());
     }
 
     @Override
@@ -432,6 +436,11 @@ public final class DuetStateMachine extends BaseStateMachine {
     /** The newest snapshot's files, or null before the first. */
     public org.apache.ratis.statemachine.impl.FileListSnapshotInfo latestSnapshot() {
         return storage.snapshots.getLatestSnapshot();
+    }
+
+    /** How long the storage took to open at startup (scan both logs, load the checkpoint, replay); -1 before. */
+    public long recoveryNanos() {
+        return recoveryNanos;
     }
 
     /** The intent and completion logs' counters (empty before the storage is open). */

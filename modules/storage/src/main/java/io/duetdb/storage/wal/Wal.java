@@ -67,7 +67,7 @@ public final class Wal implements AutoCloseable {
         final int initialStaging = RecordDescriptor.recordLength(Math.min(64 * 1024, options.maxBodyBytes()));
         this.staging = ThreadLocal.withInitial(
             () -> ByteBuffer.allocate(initialStaging).order(ByteOrder.LITTLE_ENDIAN));
-        this.writer = new GroupCommitWriter(kind.dirName(), backend, options.syncPolicy(),
+        this.writer = new GroupCommitWriter(kind.dirName(), backend, options.syncPolicy(), options.syncListener(),
             options.ringCapacityBytes(), completer, active);
     }
 

@@ -8,8 +8,10 @@ package io.duetdb.storage.wal;
  *     written; a power of two
  * @param maxBodyBytes largest record body accepted; at most half the ring and must fit in a segment
  * @param syncPolicy when the log fsyncs
+ * @param syncListener told each write+fdatasync latency (for metrics); {@link SyncListener#NONE} by default
  */
-public record WalOptions(long segmentSizeBytes, int ringCapacityBytes, int maxBodyBytes, SyncPolicy syncPolicy) {
+public record WalOptions(long segmentSizeBytes, int ringCapacityBytes, int maxBodyBytes, SyncPolicy syncPolicy,
+                         SyncListener syncListener) {
 
     public static final long DEFAULT_SEGMENT_SIZE_BYTES = 64L * 1024 * 1024;
     public static final int DEFAULT_RING_CAPACITY_BYTES = 16 * 1024 * 1024;
@@ -32,9 +34,14 @@ public record WalOptions(long segmentSizeBytes, int ringCapacityBytes, int maxBo
             throw new IllegalArgumentException("maxBodyBytes=" + maxBodyBytes + " must be >= 64, its record at most "
                 + "half of ringCapacityBytes=" + ringCapacityBytes + " and fit in segmentSizeBytes=" + segmentSizeBytes);
         }
-        if (syncPolicy == null) {
-            throw new IllegalArgumentException("syncPolicy is required");
+        if (syncPolicy == null || syncListener == null) {
+            throw new IllegalArgumentException("syncPolicy and syncListener are required");
         }
+    }
+
+    public WalOptions(final long segmentSizeBytes, final int ringCapacityBytes, final int maxBodyBytes,
+                      final SyncPolicy syncPolicy) {
+        this(segmentSizeBytes, ringCapacityBytes, maxBodyBytes, syncPolicy, SyncListener.NONE);
     }
 
     /** Defaults for a log with the given sync policy. */
@@ -43,14 +50,18 @@ public record WalOptions(long segmentSizeBytes, int ringCapacityBytes, int maxBo
     }
 
     public WalOptions withSegmentSizeBytes(final long bytes) {
-        return new WalOptions(bytes, ringCapacityBytes, maxBodyBytes, syncPolicy);
+        return new WalOptions(bytes, ringCapacityBytes, maxBodyBytes, syncPolicy, syncListener);
     }
 
     public WalOptions withRingCapacityBytes(final int bytes) {
-        return new WalOptions(segmentSizeBytes, bytes, maxBodyBytes, syncPolicy);
+        return new WalOptions(segmentSizeBytes, bytes, maxBodyBytes, syncPolicy, syncListener);
     }
 
     public WalOptions withMaxBodyBytes(final int bytes) {
-        return new WalOptions(segmentSizeBytes, ringCapacityBytes, bytes, syncPolicy);
+        return new WalOptions(segmentSizeBytes, ringCapacityBytes, bytes, syncPolicy, syncListener);
+    }
+
+    public WalOptions withSyncListener(final SyncListener listener) {
+        return new WalOptions(segmentSizeBytes, ringCapacityBytes, maxBodyBytes, syncPolicy, listener);
     }
 }

@@ -62,6 +62,28 @@ class WalRoundTripTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"io_uring", "filechannel"})
+    void theSyncListenerHearsEveryFsyncEvenWhenItThrows(final String backend) throws Exception {
+        final List<Long> durationsNanos = java.util.Collections.synchronizedList(new ArrayList<>());
+        final SyncListener listener = nanos -> {
+            durationsNanos.add(nanos);
+            throw new IllegalStateException("a broken metric must not fail the log");
+        };
+        try (Wal wal = TestBackends.open(dir, backend, TestBackends.SMALL.withSyncListener(listener))) {
+            for (long i = 1; i <= 50; i++) {
+                wal.whenDurable(wal.append(RecordType.INTENT, 0, 1, i, TestBackends.body(i, 100)))
+                    .get(30, TimeUnit.SECONDS);
+            }
+            final WalStats stats = wal.stats();
+            assertTrue(stats.syncs() >= 50, "syncs " + stats.syncs());
+            assertEquals(stats.syncs(), durationsNanos.size());
+            assertEquals(stats.syncNanosTotal(), durationsNanos.stream().mapToLong(Long::longValue).sum());
+            assertTrue(durationsNanos.stream().allMatch(n -> n > 0), durationsNanos::toString);
+            assertTrue(!stats.failed());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"io_uring", "filechannel"})
     void truncationDropsTheSuffixDurably(final String backend) throws Exception {
         try (Wal wal = TestBackends.open(dir, backend)) {
             for (long i = 1; i <= 20; i++) {

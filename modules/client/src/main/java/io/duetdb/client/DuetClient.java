@@ -69,6 +69,21 @@ public final class DuetClient implements AutoCloseable {
         return endpoints;
     }
 
+    /**
+     * The gRPC channel of one configured endpoint (TLS as configured), for calls this client has no
+     * method for, through the generated stubs: e.g. {@code Maintenance.SnapshotDownload}. The
+     * channel belongs to the client: do not shut it down. No retries or deadlines are added.
+     *
+     * @throws IllegalArgumentException if {@code endpoint} is not one of {@link #endpoints()}
+     */
+    public io.grpc.Channel channel(final String endpoint) {
+        final Endpoint ep = pool.byAddress(endpoint);
+        if (ep == null) {
+            throw new IllegalArgumentException("'" + endpoint + "' is not one of this client's endpoints " + endpoints);
+        }
+        return ep.channel();
+    }
+
     /** The endpoint calls prefer as the leader's, if one is known now. */
     public Optional<String> leaderEndpoint() {
         final Endpoint ep = tracker.knownLeader();

@@ -44,8 +44,11 @@ final class SnapshotStreamer {
         throws IOException, InterruptedException {
         final List<FileChannel> channels = new ArrayList<>();
         try {
+            long totalBytes = 0;
             for (final Path f : files) {
-                channels.add(FileChannel.open(f, StandardOpenOption.READ));
+                final FileChannel ch = FileChannel.open(f, StandardOpenOption.READ);
+                channels.add(ch);
+                totalBytes += ch.size();
             }
             boolean first = true;
             for (int i = 0; i < files.size(); i++) {
@@ -70,7 +73,7 @@ final class SnapshotStreamer {
                         c.setFileCrc32C((int) crc.getValue());
                     }
                     if (first) {
-                        c.setSnapshotIndex(index).setSnapshotTerm(term).setHeader(header);
+                        c.setSnapshotIndex(index).setSnapshotTerm(term).setHeader(header).setTotalBytes(totalBytes);
                         first = false;
                     }
                     awaitReady(out, ready);

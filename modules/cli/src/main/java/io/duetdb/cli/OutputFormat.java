@@ -1,0 +1,6 @@
+package io.duetdb.cli;
+
+/** What {@code -w/--write-out} selects. */
+public enum OutputFormat {
+    table, json, simple
+}

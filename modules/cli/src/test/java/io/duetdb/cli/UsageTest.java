@@ -86,6 +86,28 @@ class UsageTest {
     }
 
     @Test
+    void docsCliMdDocumentsEveryCommand() throws Exception {
+        final String doc = java.nio.file.Files.readString(java.nio.file.Path.of("../../docs/cli.md"));
+        final List<String> missing = new java.util.ArrayList<>();
+        final java.util.ArrayDeque<picocli.CommandLine> todo = new java.util.ArrayDeque<>(
+            List.of(DuetCtl.commandLine()));
+        while (!todo.isEmpty()) {
+            final picocli.CommandLine c = todo.pop();
+            todo.addAll(c.getSubcommands().values());
+            if (c.getSubcommands().isEmpty() && !doc.contains(c.getCommandSpec().qualifiedName())) {
+                missing.add(c.getCommandSpec().qualifiedName());
+            }
+            for (final picocli.CommandLine.Model.OptionSpec o : c.getCommandSpec().options()) {
+                if (!o.longestName().equals("--help") && !o.longestName().equals("--version")
+                    && !doc.contains(o.longestName())) {
+                    missing.add(c.getCommandSpec().qualifiedName() + " " + o.longestName());
+                }
+            }
+        }
+        assertTrue(missing.isEmpty(), "not in docs/cli.md: " + missing);
+    }
+
+    @Test
     void tablesLineUp() {
         final String t = new Output.Table(List.of("A", "LONGER"), List.of(List.of("wide cell", "x"))).render();
         assertEquals("""

@@ -114,5 +114,4 @@ final class EndpointCommand {
             return client.cluster().memberList().members().stream().map(Member::clientAddress).toList();
         }
     }
-
 }

@@ -108,10 +108,4 @@ public final class GlobalOptions {
             return d;
         }
     }
-
-    @Override
-    public String toString() {
-        return "endpoints " + endpoints + ", timeout " + timeout + (caFile != null ? ", TLS" : "")
-            + (writeOut != null ? ", -w " + writeOut : "");
-    }
 }

@@ -29,6 +29,8 @@ import picocli.CommandLine.Parameters;
 final class SnapshotCommand {
     /** A snapshot download streams for as long as it takes, within this deadline. */
     private static final long MIN_DOWNLOAD_TIMEOUT_MS = 600_000;
+    /** The Raft term a restored snapshot is written with: below every term of the new cluster. */
+    static final long RESTORED_TERM = 0;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -143,9 +145,14 @@ final class SnapshotCommand {
         final SnapshotStore.Loaded loaded;
         try {
             contents = SnapshotArchive.extract(file, incoming);
-            Files.move(incoming, dataDir.resolve("snapshot"));
-            loaded = new SnapshotStore(dataDir.resolve("snapshot"), dataDir.resolve("snapshot-tmp")).loadLatest()
+            loaded = new SnapshotStore(incoming, dataDir.resolve("snapshot-tmp")).loadLatest()
                 .orElseThrow(() -> new IOException(file + " holds no checkpoint"));
+            // The restored directory starts a new cluster whose Raft terms begin again at 1: a
+            // snapshot keeping the old cluster's term would sit above the new log's first entry,
+            // and Raft's applied (term, index) must never go backwards. The index is kept.
+            new SnapshotStore(dataDir.resolve("snapshot"), dataDir.resolve("snapshot-tmp"))
+                .write(loaded.table(), loaded.sessions(), loaded.index(), RESTORED_TERM);
+            deleteTree(incoming);
             io.duetdb.storage.io.DirectorySync.sync(dataDir.resolve("snapshot"));
             io.duetdb.storage.io.DirectorySync.sync(dataDir);
         } catch (final IOException | RuntimeException e) {
@@ -155,6 +162,7 @@ final class SnapshotCommand {
         final String digest = Long.toHexString(loaded.table().digest());
         GlobalOptions.of(spec).output(spec, OutputFormat.simple).print(
             Views.map("data_dir", dataDir.toString(), "snapshot_index", loaded.index(), "snapshot_term", loaded.term(),
+                "restored_term", RESTORED_TERM,
                 "keys", loaded.table().size(), "digest", digest, "bytes", contents.totalBytes()),
             new Output.Table(List.of("DATA DIR", "INDEX", "TERM", "KEYS", "DIGEST"), List.of(List.of(dataDir.toString(),
                 Long.toString(loaded.index()), Long.toString(loaded.term()), Long.toString(loaded.table().size()),

@@ -38,13 +38,19 @@ class OfflineToolsTest {
                 cluster.kv(leader).put(PutRequest.newBuilder().setKey(ByteString.copyFromUtf8("key/" + i))
                     .setValue(ByteString.copyFromUtf8("value " + i)).build());
             }
-            final long applied = cluster.statusOrNull(leader).getAppliedIndex();
+            // A leader change puts the backup in term 2 or later: a restored node starts again at
+            // term 1, which the restore must allow for (Raft's applied term never goes back).
+            final String endpoint = "127.0.0.1:" + cluster.spec(leader).clientPort();
+            final Cli moved = Cli.run("--endpoints", endpoint, "move-leader", "--away", "-w", "json");
+            assertEquals(0, moved.exitCode(), moved.toString());
+            final String newLeader = cluster.awaitLeader(cluster.ids());
+            final long applied = cluster.statusOrNull(newLeader).getAppliedIndex();
             digest = Long.toHexString(cluster.awaitConverged(cluster.ids(), applied));
 
-            final String endpoint = "127.0.0.1:" + cluster.spec(leader).clientPort();
             final Cli saved = Cli.run("--endpoints", endpoint, "snapshot", "save", archive.toString(), "-w", "json");
             assertEquals(0, saved.exitCode(), saved.toString());
             assertTrue(saved.json().getAsJsonObject().get("snapshot_index").getAsLong() >= applied, saved.toString());
+            assertTrue(saved.json().getAsJsonObject().get("snapshot_term").getAsLong() >= 2, saved.toString());
 
             // wal inspect / verify on a stopped follower: clean first, then with one flipped bit.
             final String follower = cluster.ids().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
@@ -84,6 +90,7 @@ class OfflineToolsTest {
             assertEquals(0, restore.exitCode(), restore.toString());
             assertEquals(digest, restore.json().getAsJsonObject().get("digest").getAsString());
             assertEquals(KEYS, restore.json().getAsJsonObject().get("keys").getAsLong());
+            assertEquals(0, restore.json().getAsJsonObject().get("restored_term").getAsLong(), restore.toString());
             assertEquals(DuetCtl.EXIT_USAGE, Cli.run("snapshot", "restore", archive.toString(), "--data-dir",
                 restored.dataDir("n1").toString()).exitCode(), "restoring over data is refused");
 

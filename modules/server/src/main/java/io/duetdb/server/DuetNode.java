@@ -133,7 +133,7 @@ public final class DuetNode implements AutoCloseable {
             .intercept(new GrpcServerMetricsInterceptor(metrics))
             .build();
         this.nudge = new IdleFollowerNudge(this::divisionOrNull, () -> propose(
-            io.duetdb.server.replication.EntryCodec.encodeRequest(List.of(), List.of())));
+            io.duetdb.server.replication.EntryCodec.noOpRequest()));
     }
 
     /** Starts a node; {@code onFailure} is told once if the replica stops serving (see DuetStateMachine). */

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * answer the leader's heartbeats with INCONSISTENCY forever, and only a new entry makes the leader
  * send it the missing ones. On the leader, every {@link #PERIOD_MS} ms this checks the followers'
  * match indexes; when one is behind the log and has not moved for {@link #STUCK_CHECKS} checks,
- * it proposes an empty entry (no writes; it only advances the revision).
+ * it proposes an empty entry: one empty transaction ({@code EntryCodec.noOpRequest}), which only
+ * advances the revision. While a follower is down this repeats every STUCK_CHECKS periods.
  */
 final class IdleFollowerNudge implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IdleFollowerNudge.class);

@@ -137,6 +137,10 @@ public final class DuetStateMachine extends BaseStateMachine {
             final ByteString header = content.substring(split.headerOffset(),
                 split.headerOffset() + split.headerLength());
             final ByteString payload = content.substring(split.payloadOffset());
+            if (payload.isEmpty()) {
+                // Ratis would never write an empty payload to the intent log, yet ask read() for it.
+                throw new IllegalArgumentException("a write request carries no writes");
+            }
             final List<ClientWrite> writes = EntryCodec.decodeWrites(
                 IntentHeader.decode(header.asReadOnlyByteBuffer()), payload.asReadOnlyByteBuffer());
             for (final ClientWrite w : writes) {

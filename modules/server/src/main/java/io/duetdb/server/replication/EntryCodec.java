@@ -26,10 +26,24 @@ public final class EntryCodec {
         return BatchCodec.encode(List.of(op));
     }
 
+    /**
+     * The smallest request that is still a write: one empty transaction (no compares, no ops),
+     * which applies as a no-op at a new revision. An entry needs a payload: Ratis never hands an
+     * entry with empty state-machine data to {@code write()}, yet asks {@code read()} for it when
+     * it ships the entry, and no intent log would hold it.
+     */
+    public static byte[] noOpRequest() {
+        final ClientWrite noOp = ClientWrite.of(new Op.Txn(List.of(), List.of(), List.of()));
+        return encodeRequest(List.of(noOp), List.of(encodePayload(noOp.op())));
+    }
+
     /** Builds the request for writes whose payloads were encoded with {@link #encodePayload}. */
     public static byte[] encodeRequest(final List<ClientWrite> writes, final List<byte[]> payloads) {
         if (writes.size() != payloads.size()) {
             throw new IllegalArgumentException(writes.size() + " writes but " + payloads.size() + " payloads");
+        }
+        if (writes.isEmpty()) {
+            throw new IllegalArgumentException("a request needs at least one write (see noOpRequest)");
         }
         final CRC32C crc = new CRC32C();
         final List<IntentHeader.WriteInfo> infos = new ArrayList<>(writes.size());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.duetdb.storage.table.Compare;
 import io.duetdb.storage.table.Op;
@@ -47,6 +48,19 @@ class EntryCodecTest {
         assertEquals(writes(), EntryCodec.decodeWrites(header, payload));
         assertEquals(3, header.writes().get(0).sequence());
         assertEquals(3, header.writes().get(2).opKind());
+    }
+
+    @Test
+    void theNoOpRequestCarriesAPayloadAndARequestWithoutWritesIsRefused() {
+        final byte[] request = EntryCodec.noOpRequest();
+        final EntryCodec.Split split = EntryCodec.split(ByteBuffer.wrap(request));
+        assertTrue(split.payloadLength() > 0, "Ratis never writes an empty payload to the intent log");
+        final IntentHeader header = IntentHeader.decode(
+            ByteBuffer.wrap(request, split.headerOffset(), split.headerLength()).slice());
+        final ByteBuffer payload = ByteBuffer.wrap(request, split.payloadOffset(), split.payloadLength()).slice();
+        assertEquals(List.of(ClientWrite.of(new Op.Txn(List.of(), List.of(), List.of()))),
+            EntryCodec.decodeWrites(header, payload));
+        assertThrows(IllegalArgumentException.class, () -> EntryCodec.encodeRequest(List.of(), List.of()));
     }
 
     @Test

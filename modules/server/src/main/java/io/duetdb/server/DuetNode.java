@@ -86,6 +86,7 @@ public final class DuetNode implements AutoCloseable {
     private volatile NodeObservability observability;
     private final Server grpcServer;
     private final IdleFollowerNudge nudge;
+    private final ReadFence readFence;
 
     private DuetNode(final NodeConfig config, final Consumer<String> onFailure) throws IOException {
         this.config = config;
@@ -132,6 +133,8 @@ public final class DuetNode implements AutoCloseable {
             .addService(ProtoReflectionServiceV1.newInstance())
             .intercept(new GrpcServerMetricsInterceptor(metrics))
             .build();
+        this.readFence = new ReadFence(() -> propose(io.duetdb.server.replication.EntryCodec.noOpRequest())
+            .thenApply(outcome -> outcome.getWrites(0).getRevision()), stateMachine::whenApplied);
         this.nudge = new IdleFollowerNudge(this::divisionOrNull, () -> propose(
             io.duetdb.server.replication.EntryCodec.noOpRequest()));
     }
@@ -244,10 +247,14 @@ public final class DuetNode implements AutoCloseable {
     }
 
     /**
-     * Completes once this node has applied everything committed before the call (ReadIndex through
-     * the leader): a table read after it is linearizable.
+     * Completes once this node has applied everything committed before the call: a table read
+     * after it is linearizable (see {@link ReadFence}). With {@code read-option: default} it is
+     * Ratis's leader-local read instead, which a deposed leader may answer from stale state.
      */
     public CompletableFuture<Void> readBarrier() {
+        if (config.linearizableReads()) {
+            return readFence.await();
+        }
         return submitLocal(localRequest(Message.EMPTY, RaftClientRequest.readRequestType()))
             .thenApply(reply -> {
                 if (!reply.isSuccess()) {

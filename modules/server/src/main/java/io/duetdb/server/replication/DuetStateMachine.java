@@ -85,6 +85,8 @@ public final class DuetStateMachine extends BaseStateMachine {
      * @param repairFactory builds the repair client once the Raft server exists
      * @param onFailure told, once, why this replica stopped serving
      */
+    private final AppliedIndexWaiters appliedWaiters = new AppliedIndexWaiters();
+
     public DuetStateMachine(final java.nio.file.Path dataDir, final io.duetdb.storage.StoreOptions storeOptions,
                             final Function<DuetStateMachine, IntentRepair> repairFactory,
                             final Consumer<String> onFailure) {
@@ -107,6 +109,7 @@ public final class DuetStateMachine extends BaseStateMachine {
             storage.completionLogDamaged);
         if (storage.snapshotIndex > 0) {
             setLastAppliedTermIndex(TermIndex.valueOf(storage.snapshotTerm, storage.snapshotIndex));
+            appliedWaiters.advanceTo(storage.snapshotIndex);
         }
         repair = repairFactory.apply(this);
         recoveryNanos = System.nanoTime() - openStartNs;
@@ -306,6 +309,18 @@ public final class DuetStateMachine extends BaseStateMachine {
         }
     }
 
+    @Override
+    protected boolean updateLastAppliedTermIndex(final TermIndex newTermIndex) {
+        final boolean changed = super.updateLastAppliedTermIndex(newTermIndex);
+        appliedWaiters.advanceTo(newTermIndex.getIndex());
+        return changed;
+    }
+
+    /** Completes once this replica has applied through {@code index}; fails if it stops serving. */
+    public CompletableFuture<Void> whenApplied(final long index) {
+        return appliedWaiters.whenApplied(index);
+    }
+
     /** A read barrier: Ratis completes it once this replica applied through the read index. */
     @Override
     public CompletableFuture<Message> query(final Message request) {
@@ -364,6 +379,7 @@ public final class DuetStateMachine extends BaseStateMachine {
             () -> new IOException("reinitialize: no snapshot in " + storage.snapshots.getSnapshotDir()));
         applier.reset(loaded.table(), loaded.sessions());
         setLastAppliedTermIndex(TermIndex.valueOf(loaded.term(), loaded.index()));
+        appliedWaiters.advanceTo(loaded.index());
         storage.intents.recycleThrough(loaded.index());
         storage.completions.recycleThrough(loaded.index());
         getLifeCycle().transition(LifeCycle.State.RUNNING);
@@ -385,6 +401,7 @@ public final class DuetStateMachine extends BaseStateMachine {
         }
         failure = reason;
         LOG.error("replica {} stops serving: {}", getId(), reason, cause);
+        appliedWaiters.failAll(new IOException("replica stopped serving: " + reason));
         onFailure.accept(reason);
     }
 

@@ -1,5 +1,8 @@
 package io.duetdb.bench;
 
+import com.google.gson.GsonBuilder;
+import com.google.gson.reflect.TypeToken;
+import io.duetdb.bench.load.HostProbe;
 import io.duetdb.storage.DuetStore;
 import io.duetdb.storage.StoreOptions;
 import io.duetdb.storage.io.IoMode;
@@ -15,31 +18,31 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
-import org.HdrHistogram.Recorder;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 
 /**
  * Durable puts per second and latency at 1, 16, 64 and 256 concurrent writers (16-byte keys,
- * 256-byte values) for the engine on io_uring, the engine on FileChannel, and the naive baseline.
- * Systems alternate within each round (the order rotates) so a noisy disk hurts them alike; the
- * load average is recorded with every trial. Prints a Markdown table and the ratios.
+ * 256-byte values) for the engine on io_uring, the engine on FileChannel, RocksDB with
+ * {@code sync=true}, and the naive one-fdatasync-per-write baseline. Systems alternate within each
+ * round (the order rotates) so a noisy disk hurts them alike; the load average and CPU use are
+ * recorded with every trial. Prints a Markdown table and the ratios; {@code --json} also writes
+ * every trial.
  *
  * <pre>java -cp 'modules/bench/target/*:modules/bench/target/lib/*' io.duetdb.bench.EngineBenchmark
- *     [--seconds 5] [--rounds 2] [--writers 1,16,64,256] [--systems io_uring,filechannel,naive] [--dir /tmp]</pre>
+ *     [--seconds 5] [--rounds 2] [--writers 1,16,64,256] [--systems io_uring,filechannel,rocksdb,naive]
+ *     [--dir /tmp] [--json FILE]</pre>
  */
 public final class EngineBenchmark {
-    private static final int KEY_BYTES = 16;
-    private static final int VALUE_BYTES = 256;
-    private static final String[] ALL_SYSTEMS = {"io_uring", "filechannel", "naive"};
-    private static String[] SYSTEMS = ALL_SYSTEMS;
+    static final int KEY_BYTES = 16;
+    static final int VALUE_BYTES = 256;
+    static final List<String> ALL_SYSTEMS = List.of("io_uring", "filechannel", "rocksdb", "naive");
     private static final int WARMUP_SECONDS = 1;
 
-    /** One measured trial. */
-    record Trial(String system, int writers, int round, long ops, double seconds, Histogram latencyUs,
-                 String loadBefore, String loadAfter) {
-        double opsPerSecond() {
-            return ops / seconds;
-        }
+    /** One measured trial, as written to the JSON file. */
+    public record Trial(String system, int writers, int round, long ops, double seconds, double opsPerSecond,
+                        double meanMs, double p50Ms, double p99Ms, double maxMs, String loadBefore,
+                        String loadAfter, double cpuBusyPercent, double cpuIowaitPercent) {
     }
 
     private interface Writer {
@@ -50,56 +53,84 @@ public final class EngineBenchmark {
         final Map<String, String> opts = parse(args);
         final int seconds = Integer.parseInt(opts.getOrDefault("seconds", "5"));
         final int rounds = Integer.parseInt(opts.getOrDefault("rounds", "2"));
-        SYSTEMS = opts.getOrDefault("systems", String.join(",", ALL_SYSTEMS)).split(",");
+        final List<String> systems = List.of(opts.getOrDefault("systems", String.join(",", ALL_SYSTEMS)).split(","));
+        for (final String s : systems) {
+            if (!ALL_SYSTEMS.contains(s)) {
+                throw new IllegalArgumentException("unknown system '" + s + "'; known: " + ALL_SYSTEMS);
+            }
+        }
         final Path base = Path.of(opts.getOrDefault("dir", System.getProperty("java.io.tmpdir")));
         final List<Integer> writerCounts = new ArrayList<>();
         for (final String w : opts.getOrDefault("writers", "1,16,64,256").split(",")) {
             writerCounts.add(Integer.parseInt(w.trim()));
         }
-        System.out.printf("engine benchmark: %d s per trial, %d rounds, writers %s, %d-byte keys, %d-byte values, "
-            + "dir %s, %d cores%n", seconds, rounds, writerCounts, KEY_BYTES, VALUE_BYTES, base,
-            Runtime.getRuntime().availableProcessors());
+        System.out.printf("engine benchmark: %d s per trial, %d rounds, writers %s, systems %s, %d-byte keys, "
+            + "%d-byte values, dir %s, %d cores, RocksDB %s%n", seconds, rounds, writerCounts, systems, KEY_BYTES,
+            VALUE_BYTES, base, Runtime.getRuntime().availableProcessors(), RocksLog.version());
         final List<Trial> trials = new ArrayList<>();
         for (final int writers : writerCounts) {
             for (int round = 0; round < rounds; round++) {
-                for (int s = 0; s < SYSTEMS.length; s++) {
-                    final String system = SYSTEMS[(s + round) % SYSTEMS.length];
+                for (int s = 0; s < systems.size(); s++) {
+                    final String system = systems.get((s + round) % systems.size());
                     final Trial t = runTrial(system, writers, round, seconds, base);
                     trials.add(t);
                     System.out.printf(Locale.ROOT, "  %-11s writers=%-3d round=%d  %9.0f ops/s  p50=%6.2f ms  "
-                        + "p99=%7.2f ms  load %s -> %s%n", system, writers, round, t.opsPerSecond(),
-                        t.latencyUs.getValueAtPercentile(50) / 1000.0, t.latencyUs.getValueAtPercentile(99) / 1000.0,
-                        t.loadBefore, t.loadAfter);
+                        + "p99=%7.2f ms  load %s -> %s  cpu %.0f%%%n", system, writers, round, t.opsPerSecond(),
+                        t.p50Ms(), t.p99Ms(), t.loadBefore(), t.loadAfter(), t.cpuBusyPercent());
+                    if (opts.containsKey("json")) { // rewritten after each trial: a stopped run keeps its trials
+                        Files.writeString(Path.of(opts.get("json")), toJson(trials));
+                    }
                 }
             }
         }
         System.out.println();
-        System.out.print(report(trials, writerCounts));
+        System.out.print(report(trials, writerCounts, systems));
+    }
+
+    public static String toJson(final List<Trial> trials) {
+        return new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(trials);
+    }
+
+    public static List<Trial> fromJson(final String json) {
+        return new GsonBuilder().serializeSpecialFloatingPointValues().create()
+            .fromJson(json, new TypeToken<List<Trial>>() { }.getType());
     }
 
     private static Trial runTrial(final String system, final int writers, final int round, final int seconds,
                                   final Path base) throws Exception {
         final Path dir = Files.createTempDirectory(base, "duet-bench-" + system + "-");
-        final String loadBefore = loadAverage();
+        final String loadBefore = HostProbe.loadAverage();
         try {
-            if (system.equals("naive")) {
-                try (NaiveLog log = new NaiveLog(dir.resolve("naive.log"))) {
-                    measure(system, writers, round, WARMUP_SECONDS, log::append, loadBefore);
-                    return measure(system, writers, round, seconds, log::append, loadAverage());
+            switch (system) {
+                case "naive" -> {
+                    try (NaiveLog log = new NaiveLog(dir.resolve("naive.log"))) {
+                        return warmThenMeasure(system, writers, round, seconds, log::append, loadBefore);
+                    }
                 }
-            }
-            final IoMode mode = IoMode.parse(system);
-            // No automatic checkpoint during a 5 s trial: it would pause applies while the table is
-            // written (a known limitation, see docs/benchmarks.md) and measure that instead.
-            try (DuetStore store = DuetStore.open(dir,
-                StoreOptions.defaults().withIoMode(mode).withCheckpointEveryOps(0))) {
-                // The warmup also lets the first spare segment finish its zero fill.
-                measure(system, writers, round, WARMUP_SECONDS, store::put, loadBefore);
-                return measure(system, writers, round, seconds, store::put, loadAverage());
+                case "rocksdb" -> {
+                    try (RocksLog db = new RocksLog(dir)) {
+                        return warmThenMeasure(system, writers, round, seconds, db::put, loadBefore);
+                    }
+                }
+                default -> {
+                    // No automatic checkpoint during a 5 s trial: it would pause applies while the
+                    // table is written (a known limitation, see docs/benchmarks.md) and measure that.
+                    try (DuetStore store = DuetStore.open(dir,
+                        StoreOptions.defaults().withIoMode(IoMode.parse(system)).withCheckpointEveryOps(0))) {
+                        // The warmup also lets the first spare segment finish its zero fill.
+                        return warmThenMeasure(system, writers, round, seconds, store::put, loadBefore);
+                    }
+                }
             }
         } finally {
             deleteTree(dir);
         }
+    }
+
+    private static Trial warmThenMeasure(final String system, final int writers, final int round, final int seconds,
+                                         final Writer writer, final String loadBefore) throws InterruptedException {
+        measure(system, writers, round, WARMUP_SECONDS, writer, loadBefore);
+        return measure(system, writers, round, seconds, writer, HostProbe.loadAverage());
     }
 
     private static Trial measure(final String system, final int writers, final int round, final int seconds,
@@ -108,6 +139,7 @@ public final class EngineBenchmark {
         final AtomicBoolean stop = new AtomicBoolean();
         final CountDownLatch done = new CountDownLatch(writers);
         final long[] opsByWriter = new long[writers];
+        final HostProbe.CpuTimes cpuStart = HostProbe.cpuTimes();
         final long startNs = System.nanoTime();
         for (int w = 0; w < writers; w++) {
             final int id = w;
@@ -136,59 +168,68 @@ public final class EngineBenchmark {
         stop.set(true);
         done.await();
         final double elapsed = (System.nanoTime() - startNs) / 1e9;
+        final HostProbe.CpuTimes cpuEnd = HostProbe.cpuTimes();
         long ops = 0;
         for (final long n : opsByWriter) {
             ops += n;
         }
-        return new Trial(system, writers, round, ops, elapsed, recorder.getIntervalHistogram(), loadBefore,
-            loadAverage());
+        final Histogram us = recorder.getIntervalHistogram();
+        return new Trial(system, writers, round, ops, elapsed, ops / elapsed, us.getMean() / 1e3,
+            us.getValueAtPercentile(50) / 1e3, us.getValueAtPercentile(99) / 1e3, us.getMaxValue() / 1e3,
+            loadBefore, HostProbe.loadAverage(), cpuStart.busySince(cpuEnd), cpuStart.iowaitSince(cpuEnd));
     }
 
-    static String report(final List<Trial> trials, final List<Integer> writerCounts) {
+    /** The trial with the median throughput of each (system, writers), in writer order. */
+    public static Map<String, Trial> medians(final List<Trial> trials) {
+        final Map<String, Trial> out = new LinkedHashMap<>();
+        final Map<String, List<Trial>> groups = new LinkedHashMap<>();
+        for (final Trial t : trials) {
+            groups.computeIfAbsent(t.system() + "@" + t.writers(), k -> new ArrayList<>()).add(t);
+        }
+        groups.forEach((k, list) -> {
+            final List<Trial> sorted = list.stream().sorted(Comparator.comparingDouble(Trial::opsPerSecond)).toList();
+            out.put(k, sorted.get((sorted.size() - 1) / 2)); // lower median: a real trial, not an average
+        });
+        return out;
+    }
+
+    static String report(final List<Trial> trials, final List<Integer> writerCounts, final List<String> systems) {
+        final Map<String, Trial> median = medians(trials);
         final StringBuilder out = new StringBuilder();
-        out.append("| writers | system | ops/s (median of rounds) | p50 ms | p99 ms | load avg (1 min) during |\n");
+        out.append("| writers | system | durable puts/s (median trial) | p50 ms | p99 ms | load avg (1 min) before→after |\n");
         out.append("| ---: | --- | ---: | ---: | ---: | --- |\n");
-        final Map<String, Double> median = new LinkedHashMap<>();
         for (final int writers : writerCounts) {
-            for (final String system : SYSTEMS) {
-                final List<Trial> mine = trials.stream().filter(t -> t.writers == writers && t.system.equals(system))
-                    .sorted(Comparator.comparingDouble(Trial::opsPerSecond)).toList();
-                if (mine.isEmpty()) {
+            for (final String system : systems) {
+                final Trial mid = median.get(system + "@" + writers);
+                if (mid == null) {
                     continue;
                 }
-                final Trial mid = mine.get(mine.size() / 2);
-                final double opsPerSecond = mine.size() % 2 == 1 ? mid.opsPerSecond()
-                    : (mine.get(mine.size() / 2 - 1).opsPerSecond() + mid.opsPerSecond()) / 2;
-                median.put(system + "@" + writers, opsPerSecond);
                 final StringBuilder loads = new StringBuilder();
-                for (final Trial t : mine) {
-                    loads.append(loads.length() == 0 ? "" : ", ").append(t.loadBefore.split(" ")[0]).append("→")
-                        .append(t.loadAfter.split(" ")[0]);
-                }
+                trials.stream().filter(t -> t.writers() == writers && t.system().equals(system)).forEach(t ->
+                    loads.append(loads.length() == 0 ? "" : ", ").append(t.loadBefore().split(" ")[0]).append("→")
+                        .append(t.loadAfter().split(" ")[0]));
                 out.append(String.format(Locale.ROOT, "| %d | %s | %.0f | %.2f | %.2f | %s |%n", writers, system,
-                    opsPerSecond, mid.latencyUs.getValueAtPercentile(50) / 1000.0,
-                    mid.latencyUs.getValueAtPercentile(99) / 1000.0, loads));
+                    mid.opsPerSecond(), mid.p50Ms(), mid.p99Ms(), loads));
             }
         }
-        out.append("\nRatios (medians, same run):\n");
+        out.append("\nRatios (median trials, same run):\n");
         for (final int writers : writerCounts) {
-            final Double uring = median.get("io_uring@" + writers);
-            final Double channel = median.get("filechannel@" + writers);
-            final Double naive = median.get("naive@" + writers);
-            if (uring != null && channel != null && naive != null) {
-                out.append(String.format(Locale.ROOT, "- %d writers: io_uring / naive = %.1fx, filechannel / naive = "
-                    + "%.1fx, io_uring / filechannel = %.2f%n", writers, uring / naive, channel / naive, uring / channel));
+            final StringBuilder line = new StringBuilder();
+            for (final String system : List.of("io_uring", "filechannel")) {
+                for (final String peer : List.of("rocksdb", "naive")) {
+                    final Trial a = median.get(system + "@" + writers);
+                    final Trial b = median.get(peer + "@" + writers);
+                    if (a != null && b != null) {
+                        line.append(String.format(Locale.ROOT, "%s%s / %s = %.2fx", line.length() == 0 ? "" : ", ",
+                            system, peer, a.opsPerSecond() / b.opsPerSecond()));
+                    }
+                }
+            }
+            if (line.length() > 0) {
+                out.append("- ").append(writers).append(" writers: ").append(line).append('\n');
             }
         }
         return out.toString();
-    }
-
-    static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).trim();
-        } catch (final IOException e) {
-            return "n/a";
-        }
     }
 
     static Map<String, String> parse(final String[] args) {
@@ -196,12 +237,23 @@ public final class EngineBenchmark {
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
                 throw new IllegalArgumentException("usage: EngineBenchmark [--seconds N] [--rounds N] "
-                    + "[--writers 1,16,64,256] [--systems io_uring,filechannel,naive] [--dir DIR]; bad argument '"
-                    + args[i] + "'");
+                    + "[--writers 1,16,64,256] [--systems " + String.join(",", ALL_SYSTEMS) + "] [--dir DIR] "
+                    + "[--json FILE]; bad argument '" + args[i] + "'");
             }
             opts.put(args[i].substring(2), args[++i]);
         }
         return opts;
+    }
+
+    static String loadAverage() {
+        return HostProbe.loadAverage();
+    }
+
+    /** Deletes {@code dir} and everything under it, if it exists. */
+    public static void deleteTreeIfExists(final Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            deleteTree(dir);
+        }
     }
 
     static void deleteTree(final Path dir) throws IOException {

@@ -1,0 +1,26 @@
+package io.duetdb.bench.sidebyside;
+
+import java.util.List;
+
+/** A system the side-by-side run drives: started once, alternated with the others, then stopped. */
+interface SystemUnderTest extends AutoCloseable {
+    /** "duet", "etcd", "noop", or a Duet variant such as "duet:--max-in-flight-entries=16": the label in results. */
+    String name();
+
+    /** duet-bench's --target: "duet", "etcd" or "noop". */
+    default String target() {
+        return name();
+    }
+
+    /** The endpoints duet-bench is given (etcd: the leader only, as etcd's --target-leader). */
+    List<String> endpoints();
+
+    /** Fails if a process of the system has exited. */
+    void checkAlive();
+
+    /** Process ids, for the log (to find them in top or a profiler). */
+    List<Long> pids();
+
+    @Override
+    void close() throws Exception;
+}

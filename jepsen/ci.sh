@@ -55,7 +55,7 @@ trap cleanup EXIT INT TERM
 cleanup
 
 rc=0
-# Bounded: eight scenarios take about 8 minutes here; a hung harness is killed after 20.
+# Bounded: eight scenarios take about 10 minutes here; a hung harness is killed after 20.
 timeout --kill-after=30s 1200s java -Xmx2g -cp "target/classes:target/lib/*" clojure.main \
     -m duet.jepsen.cli smoke "$@" | tee target/smoke.log || rc=$?
 if ! grep -q '^jepsen: [0-9]* passed, [0-9]* failed' target/smoke.log; then

@@ -2,7 +2,8 @@
 
 ClusterFixture keeps each test's node logs in modules/*/target/cluster-logs/<TestClass>-<tmp>/.
 For every test class with a failure or error in its Surefire report, this prints, per node log,
-the lines that explain a stalled cluster, at most LINES_PER_LOG of them, plus how many
+the lines that explain a stalled cluster (an ERROR with the first line of its exception), at
+most LINES_PER_LOG of them, plus how many
 INCONSISTENCY replies the node's log appenders saw.
 """
 import glob
@@ -34,7 +35,13 @@ def main():
             with open(log, errors="replace") as f:
                 lines = f.readlines()
             inconsistency = sum(1 for line in lines if "INCONSISTENCY" in line)
-            telling = [line.rstrip()[:240] for line in lines if TELLING.search(line)]
+            telling = []
+            for i, line in enumerate(lines):
+                if TELLING.search(line):
+                    telling.append(line.rstrip()[:240])
+                    if "] ERROR " in line and i + 1 < len(lines) and not TELLING.search(lines[i + 1]):
+                        # the exception behind the error: its first line says what went wrong
+                        telling.append("    " + lines[i + 1].rstrip()[:240])
             print(f"==== {log}: {len(lines)} lines, {inconsistency} INCONSISTENCY replies; last telling lines:")
             for line in telling[-LINES_PER_LOG:]:
                 print("  " + line)

@@ -2,7 +2,7 @@ package io.duetdb.client;
 
 /** Where a call's attempts go. */
 enum Route {
-    /** To the leader when it is known (writes save a forwarding hop; reads a ReadIndex round trip). */
+    /** To the leader when it is known (writes and linearizable reads save a forwarding hop). */
     LEADER,
     /** To any endpoint, in rotation (serializable reads: each node answers from its own state). */
     ANY,

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * Works around a Ratis 3.3.0 stall (RATIS-2523): after restarts on an idle cluster, a follower can
  * answer the leader's heartbeats with INCONSISTENCY forever, and only a new entry makes the leader
  * send it the missing ones. On the leader, every {@link #PERIOD_MS} ms this checks the followers'
- * match indexes; when one is behind the log and has not moved for {@link #STUCK_CHECKS} checks,
+ * match indexes and reported commit indexes; when one is behind the log and none has moved for
+ * {@link #STUCK_CHECKS} checks,
  * it proposes an empty entry: one empty transaction ({@code EntryCodec.noOpRequest}), which only
  * advances the revision. While a follower is down this repeats every STUCK_CHECKS periods.
  */
@@ -31,6 +32,7 @@ final class IdleFollowerNudge implements AutoCloseable {
     });
     private long[] lastMatch = new long[0];
     private int unchangedChecks;
+    private String lastFailure;
 
     IdleFollowerNudge(final Supplier<RaftServer.Division> division, final Runnable proposeEmptyEntry) {
         this.division = division;
@@ -45,7 +47,13 @@ final class IdleFollowerNudge implements AutoCloseable {
                 unchangedChecks = 0;
                 return;
             }
-            final long[] match = d.getInfo().getFollowerMatchIndices();
+            // Match indexes and the commit indexes followers report: a follower answering
+            // INCONSISTENCY can keep a match index the leader no longer trusts, while its reported
+            // commit index stays behind (seen in a Jepsen partition run: stuck for minutes).
+            final long[] match = java.util.stream.LongStream.concat(
+                Arrays.stream(d.getInfo().getFollowerMatchIndices()),
+                d.getCommitInfos().stream().mapToLong(org.apache.ratis.proto.RaftProtos.CommitInfoProto::getCommitIndex))
+                .toArray();
             final long last = d.getRaftLog().getLastEntryTermIndex() == null ? -1
                 : d.getRaftLog().getLastEntryTermIndex().getIndex();
             final boolean behind = Arrays.stream(match).anyMatch(m -> m < last);
@@ -58,7 +66,10 @@ final class IdleFollowerNudge implements AutoCloseable {
                 proposeEmptyEntry.run();
             }
         } catch (final RuntimeException e) {
-            LOG.debug("follower check failed: {}", e.toString());
+            if (!e.toString().equals(lastFailure)) { // once per distinct failure: the check runs every 2 s
+                LOG.warn("follower check failed: {}", e.toString());
+            }
+            lastFailure = e.toString();
         }
     }
 

@@ -68,43 +68,37 @@
         :stop-partition (do (net/heal! (:nodes test)) (assoc op :type :info :value :network-healed))))
     (teardown! [_ test] (net/heal! (:nodes test)))))
 
-(defn node-killer
-  "{:f :kill :value target} SIGKILLs the targets; {:f :start} restarts every killed node."
-  []
-  (let [killed (atom #{})]
+(defn- undoable-fault
+  "A nemesis for a fault applied to target nodes and later undone on every node it hit:
+  `{:f start-f :value target}` runs `(act! db test node)` on the targets, `{:f stop-f}` runs
+  `(undo! db test node)` on each of them; teardown undoes what is left. The op's value names the
+  nodes under `acted-key` / `undone-key`."
+  [start-f stop-f act! undo! acted-key undone-key]
+  (let [hit (atom #{})]
     (reify Nemesis
       (setup! [this _] this)
       (invoke! [_ test op]
-        (case (:f op)
-          :kill (let [ns (targets test (:value op))]
-                  (doseq [n ns] (db/kill! (:db test) test n))
-                  (swap! killed into ns)
-                  (assoc op :type :info :value {:target (:value op) :killed ns}))
-          :start (let [ns (sort @killed)]
-                   (doseq [n ns] (db/start! (:db test) test n))
-                   (reset! killed #{})
-                   (assoc op :type :info :value {:started ns}))))
+        (condp = (:f op)
+          start-f (let [ns (targets test (:value op))]
+                    (doseq [n ns] (act! (:db test) test n))
+                    (swap! hit into ns)
+                    (assoc op :type :info :value {:target (:value op) acted-key ns}))
+          stop-f (let [ns (sort @hit)]
+                   (doseq [n ns] (undo! (:db test) test n))
+                   (reset! hit #{})
+                   (assoc op :type :info :value {undone-key ns}))))
       (teardown! [_ test]
-        (doseq [n @killed] (db/start! (:db test) test n))))))
+        (doseq [n @hit] (undo! (:db test) test n))))))
+
+(defn node-killer
+  "{:f :kill :value target} SIGKILLs the targets; {:f :start} restarts every killed node."
+  []
+  (undoable-fault :kill :start db/kill! db/start! :killed :started))
 
 (defn hammer-time
   "{:f :pause :value target} SIGSTOPs the targets; {:f :resume} continues every paused node."
   []
-  (let [paused (atom #{})]
-    (reify Nemesis
-      (setup! [this _] this)
-      (invoke! [_ test op]
-        (case (:f op)
-          :pause (let [ns (targets test (:value op))]
-                   (doseq [n ns] (db/pause! (:db test) test n))
-                   (swap! paused into ns)
-                   (assoc op :type :info :value {:target (:value op) :paused ns}))
-          :resume (let [ns (sort @paused)]
-                    (doseq [n ns] (db/resume! (:db test) test n))
-                    (reset! paused #{})
-                    (assoc op :type :info :value {:resumed ns}))))
-      (teardown! [_ test]
-        (doseq [n @paused] (db/resume! (:db test) test n))))))
+  (undoable-fault :pause :resume db/pause! db/resume! :paused :resumed))
 
 (defn compose
   "Routes each op by its :f to the nemesis that handles it: {#{:fs} nemesis}."

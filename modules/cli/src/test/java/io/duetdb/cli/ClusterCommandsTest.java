@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,8 +32,7 @@ class ClusterCommandsTest {
         cluster = new ClusterFixture(root, 3);
         cluster.startAll();
         cluster.awaitLeader(cluster.ids());
-        endpoints = cluster.ids().stream().map(id -> "127.0.0.1:" + cluster.spec(id).clientPort())
-            .collect(Collectors.joining(","));
+        endpoints = String.join(",", cluster.clientEndpoints());
     }
 
     @AfterAll
@@ -107,7 +105,7 @@ class ClusterCommandsTest {
         for (final JsonElement m : members) {
             leaders += m.getAsJsonObject().get("leader").getAsBoolean() ? 1 : 0;
             final String id = m.getAsJsonObject().get("id").getAsString();
-            assertEquals("127.0.0.1:" + cluster.spec(id).clientPort(),
+            assertEquals(cluster.clientEndpoint(id),
                 m.getAsJsonObject().get("client_address").getAsString());
         }
         assertEquals(1, leaders, members.toString());
@@ -126,7 +124,7 @@ class ClusterCommandsTest {
         }
 
         // --cluster finds every member from one endpoint.
-        final String one = "127.0.0.1:" + cluster.spec(cluster.ids().get(0)).clientPort();
+        final String one = cluster.clientEndpoint(cluster.ids().get(0));
         final Cli health = Cli.run("--endpoints", one, "endpoint", "health", "--cluster", "-w", "json");
         assertEquals(0, health.exitCode(), health.toString());
         assertEquals(3, health.json().getAsJsonArray().size());
@@ -145,7 +143,7 @@ class ClusterCommandsTest {
             return s != null && target.equals(s.getLeaderId());
         }));
 
-        final String targetEndpoint = "127.0.0.1:" + cluster.spec(target).clientPort();
+        final String targetEndpoint = cluster.clientEndpoint(target);
         final Cli away = Cli.run("--endpoints", targetEndpoint, "move-leader", "--away", "-w", "json");
         assertEquals(0, away.exitCode(), away.toString());
         assertTrue(away.json().getAsJsonObject().get("moved").getAsBoolean(), away.toString());

@@ -40,7 +40,7 @@ class OfflineToolsTest {
             }
             // A leader change puts the backup in term 2 or later: a restored node starts again at
             // term 1, which the restore must allow for (Raft's applied term never goes back).
-            final String endpoint = "127.0.0.1:" + cluster.spec(leader).clientPort();
+            final String endpoint = cluster.clientEndpoint(leader);
             final Cli moved = Cli.run("--endpoints", endpoint, "move-leader", "--away", "-w", "json");
             assertEquals(0, moved.exitCode(), moved.toString());
             final String newLeader = cluster.awaitLeader(cluster.ids());

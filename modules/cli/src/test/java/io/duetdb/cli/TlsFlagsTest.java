@@ -26,7 +26,7 @@ class TlsFlagsTest {
                 .keyManager(certs.client.certFile().toFile(), certs.client.keyFile().toFile()).build());
             cluster.startAll();
             cluster.awaitLeader(cluster.ids());
-            final String endpoint = "127.0.0.1:" + cluster.spec("n1").clientPort();
+            final String endpoint = cluster.clientEndpoint("n1");
             final String[] tls = {"--endpoints", endpoint, "--cacert", certs.caFile.toString(), "--cert",
                 certs.client.certFile().toString(), "--key", certs.client.keyFile().toString()};
 

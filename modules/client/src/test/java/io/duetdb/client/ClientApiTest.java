@@ -38,7 +38,7 @@ class ClientApiTest {
         cluster = new ClusterFixture(root, 3);
         cluster.startAll();
         cluster.awaitLeader(cluster.ids());
-        client = DuetClient.builder().endpoints(endpoints(cluster))
+        client = DuetClient.builder().endpoints(cluster.clientEndpoints())
             .requestTimeout(Duration.ofSeconds(60)).attemptTimeout(Duration.ofSeconds(20)).build();
     }
 
@@ -50,13 +50,6 @@ class ClientApiTest {
         cluster.close();
     }
 
-    static List<String> endpoints(final ClusterFixture cluster) {
-        return cluster.ids().stream().map(id -> "127.0.0.1:" + cluster.spec(id).clientPort()).toList();
-    }
-
-    private String endpoint(final String memberId) {
-        return "127.0.0.1:" + cluster.spec(memberId).clientPort();
-    }
 
     private static String value(final KeyValue kv) {
         return kv.value().toStringUtf8();
@@ -223,14 +216,14 @@ class ClientApiTest {
         final MemberList members = admin.memberList();
         assertEquals(Set.copyOf(cluster.ids()), members.members().stream().map(Member::id).collect(Collectors.toSet()));
         final Member listedLeader = members.leader().orElseThrow();
-        assertEquals(endpoint(listedLeader.id()), listedLeader.clientAddress());
+        assertEquals(cluster.clientEndpoint(listedLeader.id()), listedLeader.clientAddress());
 
         // Each endpoint answers a status as itself.
         final List<EndpointStatus> all = admin.statusAll();
-        assertEquals(endpoints(cluster), all.stream().map(EndpointStatus::endpoint).toList());
+        assertEquals(cluster.clientEndpoints(), all.stream().map(EndpointStatus::endpoint).toList());
         for (final EndpointStatus s : all) {
             assertTrue(s.ok(), s.endpoint() + ": " + s.error());
-            assertEquals(s.endpoint(), endpoint(s.status().memberId()));
+            assertEquals(s.endpoint(), cluster.clientEndpoint(s.status().memberId()));
             assertTrue(s.status().healthy());
             assertEquals(s.status().memberId(), admin.status(s.endpoint()).memberId());
         }
@@ -241,7 +234,7 @@ class ClientApiTest {
             final String servedBy = client.kv().put("lead/1", "x").header().memberId();
             final NodeStatus leader = admin.status();
             return leader.isLeader() && servedBy.equals(leader.memberId())
-                && client.leaderEndpoint().orElse("").equals(endpoint(servedBy));
+                && client.leaderEndpoint().orElse("").equals(cluster.clientEndpoint(servedBy));
         });
         final String leaderId = admin.status().memberId();
 

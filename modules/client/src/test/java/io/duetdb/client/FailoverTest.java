@@ -37,7 +37,7 @@ class FailoverTest {
     @SuppressWarnings("try") // ClusterFixture.close() may throw InterruptedException: fine in a test
     void leaderCrashUnderLoadLosesNothingAndAppliesRetriesOnce() throws Exception {
         try (ClusterFixture cluster = new ClusterFixture(root, 3);
-             DuetClient client = DuetClient.builder().endpoints(ClientApiTest.endpoints(cluster))
+             DuetClient client = DuetClient.builder().endpoints(cluster.clientEndpoints())
                  // Generous: an election and a loaded 2-core machine must fit in one call's time.
                  .requestTimeout(Duration.ofSeconds(90)).attemptTimeout(Duration.ofSeconds(10)).maxAttempts(200)
                  .build()) {

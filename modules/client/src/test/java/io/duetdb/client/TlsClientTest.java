@@ -35,7 +35,7 @@ class TlsClientTest {
                 .keyManager(certs.client.certFile().toFile(), certs.client.keyFile().toFile()).build());
             cluster.startAll();
             final String leader = cluster.awaitLeader(cluster.ids());
-            final List<String> endpoints = ClientApiTest.endpoints(cluster);
+            final List<String> endpoints = cluster.clientEndpoints();
 
             try (DuetClient client = DuetClient.builder().endpoints(endpoints).requestTimeout(Duration.ofSeconds(60))
                 .trustedCaFile(certs.caFile).clientCertificate(certs.client.certFile(), certs.client.keyFile())

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,8 +35,7 @@ class DuetBenchSmokeTest {
         cluster = new ClusterFixture(root, 3);
         cluster.startAll();
         cluster.awaitLeader(cluster.ids());
-        endpoints = cluster.ids().stream().map(id -> "127.0.0.1:" + cluster.spec(id).clientPort())
-            .collect(Collectors.joining(","));
+        endpoints = String.join(",", cluster.clientEndpoints());
     }
 
     @AfterAll

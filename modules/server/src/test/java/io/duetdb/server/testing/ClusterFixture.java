@@ -80,6 +80,16 @@ public final class ClusterFixture implements AutoCloseable {
         return specs.get(id);
     }
 
+    /** A node's client (API) address, {@code 127.0.0.1:port}. */
+    public String clientEndpoint(final String id) {
+        return "127.0.0.1:" + specs.get(id).clientPort();
+    }
+
+    /** Every node's client address, in {@link #ids()} order. */
+    public List<String> clientEndpoints() {
+        return ids().stream().map(this::clientEndpoint).toList();
+    }
+
     public Path dataDir(final String id) {
         return root.resolve(id);
     }
@@ -181,7 +191,7 @@ public final class ClusterFixture implements AutoCloseable {
 
     public ManagedChannel channel(final String id) {
         return channels.computeIfAbsent(id, k -> {
-            final NettyChannelBuilder b = NettyChannelBuilder.forTarget("127.0.0.1:" + specs.get(k).clientPort());
+            final NettyChannelBuilder b = NettyChannelBuilder.forTarget(clientEndpoint(k));
             return (clientTls == null ? b.usePlaintext() : b.sslContext(clientTls)).build();
         });
     }

@@ -133,10 +133,9 @@ public final class DuetNode implements AutoCloseable {
             .addService(ProtoReflectionServiceV1.newInstance())
             .intercept(new GrpcServerMetricsInterceptor(metrics))
             .build();
-        this.readFence = new ReadFence(() -> propose(io.duetdb.server.replication.EntryCodec.noOpRequest())
-            .thenApply(outcome -> outcome.getWrites(0).getRevision()), stateMachine::whenApplied);
-        this.nudge = new IdleFollowerNudge(this::divisionOrNull, () -> propose(
-            io.duetdb.server.replication.EntryCodec.noOpRequest()));
+        this.readFence = new ReadFence(() -> proposeNoOp().thenApply(outcome -> outcome.getWrites(0).getRevision()),
+            stateMachine::whenApplied);
+        this.nudge = new IdleFollowerNudge(this::divisionOrNull, this::proposeNoOp);
     }
 
     /** Starts a node; {@code onFailure} is told once if the replica stops serving (see DuetStateMachine). */
@@ -186,6 +185,11 @@ public final class DuetNode implements AutoCloseable {
     }
 
     // ---- writes and reads --------------------------------------------------------------------------
+
+    /** One empty transaction: the read fence's and the follower nudge's entry. */
+    private CompletableFuture<EntryOutcome> proposeNoOp() {
+        return propose(io.duetdb.server.replication.EntryCodec.noOpRequest());
+    }
 
     private CompletableFuture<EntryOutcome> propose(final byte[] request) {
         final Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(request));

@@ -5,6 +5,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.stream.LongStream;
+import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
 import org.apache.ratis.server.RaftServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +32,7 @@ final class IdleFollowerNudge implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private long[] lastMatch = new long[0];
+    private long[] lastProgress = new long[0];
     private int unchangedChecks;
     private String lastFailure;
 
@@ -50,18 +52,16 @@ final class IdleFollowerNudge implements AutoCloseable {
             // Match indexes and the commit indexes followers report: a follower answering
             // INCONSISTENCY can keep a match index the leader no longer trusts, while its reported
             // commit index stays behind (seen in a Jepsen partition run: stuck for minutes).
-            final long[] match = java.util.stream.LongStream.concat(
-                Arrays.stream(d.getInfo().getFollowerMatchIndices()),
-                d.getCommitInfos().stream().mapToLong(org.apache.ratis.proto.RaftProtos.CommitInfoProto::getCommitIndex))
-                .toArray();
+            final long[] progress = LongStream.concat(Arrays.stream(d.getInfo().getFollowerMatchIndices()),
+                d.getCommitInfos().stream().mapToLong(CommitInfoProto::getCommitIndex)).toArray();
             final long last = d.getRaftLog().getLastEntryTermIndex() == null ? -1
                 : d.getRaftLog().getLastEntryTermIndex().getIndex();
-            final boolean behind = Arrays.stream(match).anyMatch(m -> m < last);
-            unchangedChecks = behind && Arrays.equals(match, lastMatch) ? unchangedChecks + 1 : 0;
-            lastMatch = match;
+            final boolean behind = Arrays.stream(progress).anyMatch(m -> m < last);
+            unchangedChecks = behind && Arrays.equals(progress, lastProgress) ? unchangedChecks + 1 : 0;
+            lastProgress = progress;
             if (unchangedChecks >= STUCK_CHECKS) {
-                LOG.info("a follower is stuck behind index {} (match indexes {}): proposing an empty entry", last,
-                    Arrays.toString(match));
+                LOG.info("a follower is stuck behind index {} (match, then commit indexes {}): proposing an empty entry", last,
+                    Arrays.toString(progress));
                 unchangedChecks = 0;
                 proposeEmptyEntry.run();
             }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# side-by-side.sh — the one command behind docs/benchmarks.md (about 11 minutes):
+# side-by-side.sh — the one command behind docs/benchmarks.md (about 14 minutes):
 #   Duet vs etcd 3.4 vs a no-op gRPC service, 3-member clusters on loopback, clients/conns
 #   1/1, 16/4, 64/8, 256/16, systems alternating; then the engine vs RocksDB (sync=true) vs the
 #   naive one-fsync-per-write log at 1-256 writers. Tables (results.md), JSON, logs and PNG charts

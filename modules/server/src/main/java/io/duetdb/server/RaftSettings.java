@@ -41,6 +41,12 @@ final class RaftSettings {
             ? RaftServerConfigKeys.Read.Option.LINEARIZABLE : RaftServerConfigKeys.Read.Option.DEFAULT);
         // The DataApi: Raft waits for write() before logging an entry, and flush() fsyncs intents.
         RaftServerConfigKeys.Log.StateMachineData.setSync(p, true);
+        // No METADATA entries: Ratis logs one after every commit-index change so that a restart
+        // knows the commit index at once. At low concurrency that is a second entry (a second
+        // replication round, fsync and apply on every member) per write. Raft needs no stored
+        // commit index: a restarted member learns it from the leader, and a new leader commits its
+        // first entry of the term before anything is applied past the snapshot.
+        RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
         // A hung intent write fails the log after 6 x 10 s instead of stalling it forever.
         RaftServerConfigKeys.Log.StateMachineData.setSyncTimeoutRetry(p, 6);
         // Entries stay below the appender's 4 MB limit (an entry above it makes the leader step down).

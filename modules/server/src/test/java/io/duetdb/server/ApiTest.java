@@ -130,6 +130,23 @@ class ApiTest {
         assertTrue(io.duetdb.storage.checkpoint.CheckpointStore.load(saved).table().size() >= 50);
     }
 
+    /**
+     * Sequential writes (no batching possible) take one Raft entry each: Ratis's METADATA entries,
+     * which logged a second entry after every commit, stay off. Leader elections or a nudge add a
+     * few entries at most, far below the second hundred.
+     */
+    @Test
+    void sequentialWritesTakeOneLogEntryEach() {
+        final int writes = 100;
+        cluster.kv(leader).put(put("one-entry-warmup", bytes("w")));
+        final long before = cluster.statusOrNull(leader).getCommitIndex();
+        for (int i = 0; i < writes; i++) {
+            cluster.kv(leader).put(put("one-entry-" + i, bytes("v" + i)));
+        }
+        final long entries = cluster.statusOrNull(leader).getCommitIndex() - before;
+        assertTrue(entries >= writes && entries < writes * 3 / 2, writes + " writes took " + entries + " entries");
+    }
+
     @Test
     void badInputGetsTheExactStatusWhileOthersKeepWriting() throws Exception {
         final AtomicInteger written = new AtomicInteger();

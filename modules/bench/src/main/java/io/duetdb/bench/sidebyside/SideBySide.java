@@ -122,9 +122,15 @@ public final class SideBySide {
                     s.pids(), s.endpoints());
             }
             final TrialRunner runner = new TrialRunner(trialsDir, console);
+            // Every shape, because each one reaches code the others do not (a JVM server still spent
+            // a fifth of its CPU in the C2 compiler after 90 s at a single shape).
+            final long warmupPerShapeMs = opts.serverWarmupMs / shapes.size();
             for (final SystemUnderTest s : systems) {
-                console.printf("%n== warming %s up (%d ms at 64/8, not recorded)%n", s.name(), opts.serverWarmupMs);
-                runner.put(s, new TrialRunner.Shape(64, 8), 0, opts.serverWarmupMs, "warmup-" + fileName(s.name()));
+                console.printf("%n== warming %s up (%d ms at each shape, not recorded)%n", s.name(), warmupPerShapeMs);
+                for (final TrialRunner.Shape shape : shapes) {
+                    runner.put(s, shape, 0, warmupPerShapeMs, String.format("warmup-%s-%dx%d", fileName(s.name()),
+                        shape.clients(), shape.conns()));
+                }
             }
             int order = 0;
             for (int round = 1; round <= opts.rounds; round++) {

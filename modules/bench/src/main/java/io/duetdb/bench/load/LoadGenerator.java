@@ -95,6 +95,7 @@ final class LoadGenerator {
             finished.await(Math.max(0, warmupEndNs - System.nanoTime()), TimeUnit.NANOSECONDS);
             final HostProbe.CpuTimes cpuStart = HostProbe.cpuTimes();
             final long[] processCpuStartMs = processCpuMs();
+            final long[] jitCpuStartMs = jitCpuMs();
             if (spec.durationMode()) {
                 finished.await(Math.max(0, measureEndNs - System.nanoTime()), TimeUnit.NANOSECONDS);
             } else {
@@ -102,6 +103,7 @@ final class LoadGenerator {
             }
             final HostProbe.CpuTimes cpuEnd = HostProbe.cpuTimes();
             final long[] processCpuEndMs = processCpuMs();
+            final long[] jitCpuEndMs = jitCpuMs();
             stopped = true;
             final boolean drained = finished.await(spec.requestTimeoutMs() + DRAIN_SLACK_MS, TimeUnit.MILLISECONDS);
             final long endNs = spec.durationMode() ? measureEndNs
@@ -109,7 +111,7 @@ final class LoadGenerator {
             return LoadResult.of(spec, (endNs - warmupEndNs) / 1e9, latencyUs, countByOp, errorsByOp,
                 errorKinds.snapshot(), casSwapped.sum(), casFailed.sum(), loadBefore, HostProbe.loadAverage(),
                 cpuStart.busySince(cpuEnd), cpuStart.iowaitSince(cpuEnd), drained,
-                processCpuDeltas(processCpuStartMs, processCpuEndMs));
+                processCpuDeltas(processCpuStartMs, processCpuEndMs), jitCpuDeltas(jitCpuStartMs, jitCpuEndMs));
         } finally {
             stopped = true;
             progress.stop();
@@ -123,6 +125,22 @@ final class LoadGenerator {
         out[0] = HostProbe.processCpuMs(ProcessHandle.current().pid());
         for (int i = 0; i < cpuPids.size(); i++) {
             out[i + 1] = HostProbe.processCpuMs(cpuPids.get(i));
+        }
+        return out;
+    }
+
+    /** CPU ms so far of the JIT compiler threads of each of {@code cpuPids} (see HostProbe.jitCpuMs). */
+    private long[] jitCpuMs() {
+        return cpuPids.stream().mapToLong(HostProbe::jitCpuMs).toArray();
+    }
+
+    /** Each of {@code cpuPids}: its compiler threads' CPU ms between the two samples (absent if unknown). */
+    private Map<String, Long> jitCpuDeltas(final long[] startMs, final long[] endMs) {
+        final Map<String, Long> out = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < startMs.length; i++) {
+            if (startMs[i] >= 0 && endMs[i] >= 0) {
+                out.put(String.valueOf(cpuPids.get(i)), Math.max(0, endMs[i] - startMs[i]));
+            }
         }
         return out;
     }

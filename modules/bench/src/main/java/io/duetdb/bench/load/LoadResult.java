@@ -24,6 +24,8 @@ import org.HdrHistogram.Recorder;
  * @param drained    false if requests were still in flight when the drain deadline passed
  * @param cpuMs      CPU time used in the measured window: "client" (the generator's process) and
  *                   each process given with {@code --cpu-pids}, by pid
+ * @param jitCpuMs   the part of each {@code --cpu-pids} process's CPU time its JIT compiler threads
+ *                   used, by pid (a lower bound; absent in results written before it existed)
  */
 public record LoadResult(String tool, String workload, String target, List<String> endpoints, int clients,
                          int conns, int keySizeBytes, int valSizeBytes, long keySpace, boolean sequentialKeys,
@@ -32,7 +34,7 @@ public record LoadResult(String tool, String workload, String target, List<Strin
                          double cpuBusyPercent, double cpuIowaitPercent, int cpus, String javaVersion,
                          boolean drained, OpSummary total, Map<String, OpSummary> byOp,
                          Map<String, Long> errorKinds, long casSwapped, long casFailed,
-                         Map<String, Long> cpuMs) {
+                         Map<String, Long> cpuMs, Map<String, Long> jitCpuMs) {
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
         .create();
@@ -83,7 +85,8 @@ public record LoadResult(String tool, String workload, String target, List<Strin
                          final Map<OpType, LongAdder> countByOp, final Map<OpType, LongAdder> errorsByOp,
                          final Map<String, Long> errorKinds, final long casSwapped, final long casFailed,
                          final String loadBefore, final String loadAfter, final double cpuBusyPercent,
-                         final double cpuIowaitPercent, final boolean drained, final Map<String, Long> cpuMs) {
+                         final double cpuIowaitPercent, final boolean drained, final Map<String, Long> cpuMs,
+                         final Map<String, Long> jitCpuMs) {
         final Map<String, OpSummary> byOp = new LinkedHashMap<>();
         final Histogram all = new Histogram(3);
         long errors = 0;
@@ -106,7 +109,7 @@ public record LoadResult(String tool, String workload, String target, List<Strin
             spec.workload() == Workload.MIXED ? spec.readFraction() : 0, spec.warmupMs(), measuredSeconds,
             Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), loadBefore, loadAfter, cpuBusyPercent,
             cpuIowaitPercent, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), drained,
-            total, byOp, errorKinds, casSwapped, casFailed, cpuMs);
+            total, byOp, errorKinds, casSwapped, casFailed, cpuMs, jitCpuMs);
     }
 
     /** CPU ms per successful request of the given processes' pids (or "client"); NaN if unknown. */

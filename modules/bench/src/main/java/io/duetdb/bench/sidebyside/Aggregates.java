@@ -18,9 +18,13 @@ final class Aggregates {
     private Aggregates() {
     }
 
-    /** A pooled cluster point; {@code opsPerRound} and {@code loads} list the rounds in run order. */
+    /**
+     * A pooled cluster point; {@code opsPerRound} and {@code loads} list the rounds in run order.
+     * {@code serverJitMsPerPut} is the part of {@code serverCpuMsPerPut} spent in JIT compilers.
+     */
     record ClusterPoint(String system, int clients, int conns, double opsPerSecond, LoadResult.Latency latencyMs,
-                        long errors, double cpuBusyPercent, double serverCpuMsPerPut, double clientCpuMsPerPut,
+                        long errors, double cpuBusyPercent, double serverCpuMsPerPut, double serverJitMsPerPut,
+                        double clientCpuMsPerPut,
                         List<Double> opsPerRound, List<String> loads) {
         String shape() {
             return clients + "/" + conns;
@@ -47,6 +51,8 @@ final class Aggregates {
             double seconds = 0;
             double cpu = 0;
             long serverCpuMs = 0;
+            long serverJitMs = 0;
+            long jitCount = 0; // puts of the trials that recorded JIT time (older results did not)
             long clientCpuMs = 0;
             long cpuCount = 0;
             final List<Double> perRound = new ArrayList<>();
@@ -68,6 +74,10 @@ final class Aggregates {
                     serverCpuMs += r.cpuMs().entrySet().stream().filter(x -> !x.getKey().equals("client"))
                         .mapToLong(Map.Entry::getValue).sum();
                     cpuCount += r.total().count();
+                    if (r.jitCpuMs() != null) {
+                        serverJitMs += r.jitCpuMs().values().stream().mapToLong(Long::longValue).sum();
+                        jitCount += r.total().count();
+                    }
                 }
                 perRound.add(r.total().opsPerSecond());
                 loads.add(first(r.loadavgBefore()) + "→" + first(r.loadavgAfter()));
@@ -77,6 +87,7 @@ final class Aggregates {
             out.computeIfAbsent(system, k -> new ArrayList<>()).add(new ClusterPoint(system, any.clients(),
                 any.conns(), seconds > 0 ? count / seconds : Double.NaN, LoadResult.Latency.of(merged), errors,
                 ok > 0 ? cpu / ok : Double.NaN, cpuCount > 0 ? serverCpuMs / (double) cpuCount : Double.NaN,
+                jitCount > 0 ? serverJitMs / (double) jitCount : Double.NaN,
                 cpuCount > 0 ? clientCpuMs / (double) cpuCount : Double.NaN, perRound, loads));
         }));
         return out;

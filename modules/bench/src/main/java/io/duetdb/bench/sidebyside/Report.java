@@ -44,17 +44,20 @@ final class Report {
         b.append("Puts/s pool all rounds (successful puts / measured seconds); percentiles come from the merged "
             + "histograms. CPU ms/put: CPU time of the system's processes (all members) and of the client "
             + "process in the measured windows, per successful put; unlike puts/s it hardly depends on what "
-            + "else runs on the machine. Load: 1-minute load average before→after each round's trial.\n\n");
+            + "else runs on the machine. Of which JIT: the part of the server CPU that the JVMs' C1/C2 "
+            + "compiler threads used (still compiling means the warm-up was short; etcd has none). "
+            + "Load: 1-minute load average before→after each round's trial.\n\n");
         b.append("| clients/conns | system | puts/s | p50 ms | p99 ms | p99.9 ms | errors | server CPU ms/put "
-            + "| client CPU ms/put | machine CPU busy | load per round |\n");
-        b.append("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+            + "| of which JIT | client CPU ms/put | machine CPU busy | load per round |\n");
+        b.append("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
         final List<Aggregates.ClusterPoint> all = new ArrayList<>();
         points.values().forEach(all::addAll);
         all.sort(java.util.Comparator.comparingInt(Aggregates.ClusterPoint::clients));
         for (final Aggregates.ClusterPoint p : all) {
-            b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %d | %s | %s | %.0f%% | %s |%n",
+            b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %d | %s | %s | %s | %.0f%% | %s |%n",
                 p.shape(), p.system(), f0(p.opsPerSecond()), f2(p.latencyMs().p50()), f2(p.latencyMs().p99()),
-                f2(p.latencyMs().p999()), p.errors(), f3(p.serverCpuMsPerPut()), f3(p.clientCpuMsPerPut()),
+                f2(p.latencyMs().p999()), p.errors(), f3(p.serverCpuMsPerPut()), f3(p.serverJitMsPerPut()),
+                f3(p.clientCpuMsPerPut()),
                 p.cpuBusyPercent(), String.join(", ", p.loads())));
         }
         b.append("\n| clients/conns | Duet / etcd puts/s | per round | Duet / no-op puts/s | per round "

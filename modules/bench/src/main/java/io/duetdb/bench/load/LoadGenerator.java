@@ -134,23 +134,27 @@ final class LoadGenerator {
         return cpuPids.stream().mapToLong(HostProbe::jitCpuMs).toArray();
     }
 
-    /** Each of {@code cpuPids}: its compiler threads' CPU ms between the two samples (absent if unknown). */
-    private Map<String, Long> jitCpuDeltas(final long[] startMs, final long[] endMs) {
-        final Map<String, Long> out = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < startMs.length; i++) {
-            if (startMs[i] >= 0 && endMs[i] >= 0) {
-                out.put(String.valueOf(cpuPids.get(i)), Math.max(0, endMs[i] - startMs[i]));
-            }
-        }
-        return out;
-    }
-
     /** "client" (this process) and each pid: CPU ms used between the two samples (absent if unknown). */
     private Map<String, Long> processCpuDeltas(final long[] startMs, final long[] endMs) {
+        final List<String> keys = new ArrayList<>(List.of("client"));
+        cpuPids.forEach(pid -> keys.add(String.valueOf(pid)));
+        return deltas(keys, startMs, endMs);
+    }
+
+    /** Each of {@code cpuPids}: its compiler threads' CPU ms between the two samples (absent if unknown). */
+    private Map<String, Long> jitCpuDeltas(final long[] startMs, final long[] endMs) {
+        return deltas(cpuPids.stream().map(String::valueOf).toList(), startMs, endMs);
+    }
+
+    /**
+     * {@code keys[i]} → end − start, for the samples known at both ends (-1 is unknown). A JVM's
+     * compiler threads can exit between the samples and take their time along: never below 0.
+     */
+    private static Map<String, Long> deltas(final List<String> keys, final long[] startMs, final long[] endMs) {
         final Map<String, Long> out = new java.util.LinkedHashMap<>();
         for (int i = 0; i < startMs.length; i++) {
             if (startMs[i] >= 0 && endMs[i] >= 0) {
-                out.put(i == 0 ? "client" : String.valueOf(cpuPids.get(i - 1)), endMs[i] - startMs[i]);
+                out.put(keys.get(i), Math.max(0, endMs[i] - startMs[i]));
             }
         }
         return out;

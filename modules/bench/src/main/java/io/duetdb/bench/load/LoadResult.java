@@ -120,6 +120,11 @@ public record LoadResult(String tool, String workload, String target, List<Strin
         return keys.stream().mapToLong(cpuMs::get).sum() / (double) total.count();
     }
 
+    /** CPU ms the servers' JIT compilers used in all (see {@code jitCpuMs}); -1 if the result does not say. */
+    public long serverJitCpuMs() {
+        return jitCpuMs == null ? -1 : jitCpuMs.values().stream().mapToLong(Long::longValue).sum();
+    }
+
     public String toJson() {
         return GSON.toJson(this);
     }

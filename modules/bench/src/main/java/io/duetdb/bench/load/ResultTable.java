@@ -41,7 +41,7 @@ public final class ResultTable {
             r.cpuMs().forEach((who, ms) -> cpu.append(cpu.length() == 0 ? "" : ", ").append(who.equals("client")
                 ? "client" : "pid " + who).append(String.format(Locale.ROOT, " %.3f", ms / (double) r.total().count())));
             b.append("CPU ms per request: ").append(cpu).append('\n');
-            final long jitMs = r.jitCpuMs() == null ? 0 : r.jitCpuMs().values().stream().mapToLong(Long::longValue).sum();
+            final long jitMs = r.serverJitCpuMs();
             if (jitMs > 0) {
                 b.append(String.format(Locale.ROOT, "of which the servers' JIT compilers: %.3f%n",
                     jitMs / (double) r.total().count()));

@@ -74,8 +74,8 @@ final class Aggregates {
                     serverCpuMs += r.cpuMs().entrySet().stream().filter(x -> !x.getKey().equals("client"))
                         .mapToLong(Map.Entry::getValue).sum();
                     cpuCount += r.total().count();
-                    if (r.jitCpuMs() != null) {
-                        serverJitMs += r.jitCpuMs().values().stream().mapToLong(Long::longValue).sum();
+                    if (r.serverJitCpuMs() >= 0) {
+                        serverJitMs += r.serverJitCpuMs();
                         jitCount += r.total().count();
                     }
                 }

@@ -38,10 +38,12 @@ public final class CompletionLog implements AutoCloseable {
         return new CompletionLog(wal, recovered);
     }
 
-    /** Appends a completion; the future completes when it is written (not fsynced). */
-    public CompletableFuture<Void> append(final CompletionRecord completion) throws IOException {
-        return wal.whenWritten(
-            wal.append(RecordType.COMPLETION, 0, completion.term(), completion.index(), completion.encodeBody()));
+    /**
+     * Appends a completion. It is written within a few milliseconds, or at once when someone waits
+     * for it ({@link #syncThrough}, {@link #read}): nothing that answers a client waits for it.
+     */
+    public void append(final CompletionRecord completion) throws IOException {
+        wal.append(RecordType.COMPLETION, 0, completion.term(), completion.index(), completion.encodeBody());
     }
 
     /** Completions found by the recovery scan above the requested index, by index. */

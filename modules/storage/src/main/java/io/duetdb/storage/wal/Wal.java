@@ -11,8 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -35,7 +35,7 @@ public final class Wal implements AutoCloseable {
     private final WalKind kind;
     private final WalOptions options;
     private final IoBackend backend;
-    private final ExecutorService completer;
+    private final ScheduledExecutorService completer;
     private final SegmentAllocator allocator;
     private final ScanReport scanReport;
     private final ReentrantLock appendLock = new ReentrantLock();
@@ -50,7 +50,7 @@ public final class Wal implements AutoCloseable {
     private boolean closed;
 
     private Wal(final Path dir, final WalKind kind, final WalOptions options, final IoBackend backend,
-                final ExecutorService completer, final ScanReport report, final List<Segment> segments,
+                final ScheduledExecutorService completer, final ScanReport report, final List<Segment> segments,
                 final RecordIndex recordIndex, final long lastIndex, final Segment active,
                 final SegmentAllocator allocator) {
         this.dir = dir;
@@ -67,8 +67,7 @@ public final class Wal implements AutoCloseable {
         final int initialStaging = RecordDescriptor.recordLength(Math.min(64 * 1024, options.maxBodyBytes()));
         this.staging = ThreadLocal.withInitial(
             () -> ByteBuffer.allocate(initialStaging).order(ByteOrder.LITTLE_ENDIAN));
-        this.writer = new GroupCommitWriter(kind.dirName(), backend, options.syncPolicy(), options.syncListener(),
-            options.ringCapacityBytes(), completer, active);
+        this.writer = new GroupCommitWriter(kind.dirName(), backend, options, completer, active);
     }
 
     /**
@@ -89,11 +88,12 @@ public final class Wal implements AutoCloseable {
      */
     public static Wal open(final Path dir, final WalKind kind, final WalOptions options, final IoBackend backend,
                            final long firstIndexIfEmpty, final RecoveredRecordConsumer recovered) throws IOException {
-        final ExecutorService completer = Executors.newSingleThreadExecutor(r -> {
+        final ScheduledThreadPoolExecutor completer = new ScheduledThreadPoolExecutor(1, r -> {
             final Thread t = new Thread(r, "duet-wal-" + kind.dirName() + "-completer");
             t.setDaemon(true);
             return t;
         });
+        completer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // close() has written everything
         SegmentAllocator allocator = null;
         final List<Segment> segments = new ArrayList<>();
         try {

@@ -29,6 +29,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class LeaderTracker {
     static final long MIN_REFRESH_INTERVAL_MS = 250;
+    /** Asks only who leads: the table digest would make every node read all its keys while applies wait. */
+    static final StatusRequest LEADER_ONLY = StatusRequest.newBuilder().setSkipDigest(true).build();
 
     /** An endpoint whose node said it leads, at {@code term}. */
     private record Leader(Endpoint endpoint, String memberId, long term) {
@@ -127,7 +129,7 @@ final class LeaderTracker {
             final UnaryObserver<StatusResponse> reply = new UnaryObserver<>();
             try {
                 MaintenanceGrpc.newStub(ep.channel()).withDeadlineAfter(refreshTimeoutMs, TimeUnit.MILLISECONDS)
-                    .status(StatusRequest.getDefaultInstance(), reply);
+                    .status(LEADER_ONLY, reply);
             } catch (final RuntimeException e) {
                 reply.onError(e);
             }

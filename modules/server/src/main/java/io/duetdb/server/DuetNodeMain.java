@@ -2,6 +2,7 @@ package io.duetdb.server;
 
 import io.duetdb.server.config.NodeConfig;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * {@code duet server}: runs one node until SIGTERM. Exit codes: 0 after a clean stop, 2 for bad
@@ -9,6 +10,10 @@ import java.util.concurrent.CountDownLatch;
  * damaged intent no replica could supply, a failed log, a diverging replay).
  */
 public final class DuetNodeMain {
+    static {
+        CommonPoolSetting.apply(); // first: before any class touches CompletableFuture
+    }
+
     public static final int EXIT_BAD_START = 2;
     public static final int EXIT_REPLICA_FAILED = 3;
 
@@ -45,6 +50,10 @@ public final class DuetNodeMain {
             node.close();
             stopped.countDown();
         }, "duet-shutdown"));
+        if (ForkJoinPool.getCommonPoolParallelism() < CommonPoolSetting.MIN_PARALLELISM) {
+            System.err.println("duet: warning: the common fork-join pool has " + ForkJoinPool.getCommonPoolParallelism()
+                + " thread(s) (-D" + CommonPoolSetting.PROPERTY + "); Raft then starts a thread per async task");
+        }
         System.out.println("duet node " + config.id() + " ready: API " + config.host() + ":" + config.clientPort());
         stopped.await();
     }

@@ -18,6 +18,7 @@ import io.duetdb.api.v1.RangeRequest;
 import io.duetdb.api.v1.RequestOp;
 import io.duetdb.api.v1.SnapshotChunk;
 import io.duetdb.api.v1.SnapshotDownloadRequest;
+import io.duetdb.api.v1.StatusRequest;
 import io.duetdb.api.v1.StatusResponse;
 import io.duetdb.api.v1.TxnRequest;
 import io.duetdb.api.v1.VerifyRequest;
@@ -89,6 +90,12 @@ class ApiTest {
             assertEquals(cluster.statusOrNull(leader).getHeader().getClusterId(), s.getHeader().getClusterId());
             assertTrue(s.getMemoryUsedBytes() > 0 && s.getWalBytes() > 0, s.toString());
             assertFalse(s.getApiTransport().isEmpty());
+            assertEquals(digest, s.getDigest(), "digest in status");
+            final StatusResponse lean = cluster.maintenance(id).withDeadlineAfter(5, TimeUnit.SECONDS)
+                .status(StatusRequest.newBuilder().setSkipDigest(true).build());
+            assertEquals(0, lean.getDigest(), "skip_digest leaves the digest out");
+            assertEquals(s.getKeyCount(), lean.getKeyCount());
+            assertEquals(s.getMemberId(), lean.getMemberId());
             final VerifyResponse v = cluster.maintenance(id).verify(VerifyRequest.getDefaultInstance());
             assertTrue(v.getOk(), v.toString());
             assertEquals(2, v.getLogsCount());

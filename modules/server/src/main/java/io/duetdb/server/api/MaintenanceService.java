@@ -61,7 +61,9 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
             final DuetStateMachine sm = node.stateMachine();
             final RaftPeerId leader = division.getInfo().getLeaderId();
             final TermIndex applied = sm.getLastAppliedTermIndex();
-            final long[] table = sm.readTable(t -> new long[] {t.digest(), t.size(), t.lastAppliedRevision()});
+            final boolean withDigest = !request.getSkipDigest();
+            final long[] table = sm.readTable(t -> new long[] {withDigest ? t.digest() : 0, t.size(),
+                t.lastAppliedRevision()});
             final Runtime rt = Runtime.getRuntime();
             final StatusResponse.Builder b = StatusResponse.newBuilder()
                 .setHeader(Headers.at(node, table[2]))

@@ -74,8 +74,9 @@ final class Aggregates {
                     serverCpuMs += r.cpuMs().entrySet().stream().filter(x -> !x.getKey().equals("client"))
                         .mapToLong(Map.Entry::getValue).sum();
                     cpuCount += r.total().count();
-                    if (r.serverJitCpuMs() >= 0) {
-                        serverJitMs += r.serverJitCpuMs();
+                    final long jitMs = r.serverJitCpuMs();
+                    if (jitMs >= 0) {
+                        serverJitMs += jitMs;
                         jitCount += r.total().count();
                     }
                 }

@@ -3,7 +3,6 @@ package io.duetdb.server.config;
 import io.duetdb.storage.StoreOptions;
 import io.duetdb.storage.io.IoMode;
 import io.duetdb.storage.table.Limits;
-import io.duetdb.storage.wal.WalOptions;
 import io.duetdb.server.replication.ReplicaLimits;
 import java.nio.file.Path;
 import java.util.List;
@@ -137,9 +136,7 @@ public record NodeConfig(String id, Path dataDir, String host, String listenHost
     /** The engine settings this node runs with. */
     public StoreOptions storeOptions() {
         final StoreOptions defaults = StoreOptions.defaults().withIoMode(ioMode);
-        final WalOptions intent = defaults.intentWal();
-        return defaults.withIntentWal(new WalOptions(intentSegmentBytes, intent.ringCapacityBytes(),
-            intent.maxBodyBytes(), intent.syncPolicy()));
+        return defaults.withIntentWal(defaults.intentWal().withSegmentSizeBytes(intentSegmentBytes));
     }
 
     /** Parses flags over the environment (and the YAML file they name). */

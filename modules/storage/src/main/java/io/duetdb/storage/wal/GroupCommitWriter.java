@@ -102,11 +102,7 @@ final class GroupCommitWriter {
 
     GroupCommitWriter(final String logName, final IoBackend backend, final WalOptions options,
                       final ScheduledExecutorService completer, final Segment firstSegment) {
-        final int capacityBytes = options.ringCapacityBytes();
-        if (Integer.bitCount(capacityBytes) != 1 || capacityBytes < 4096) {
-            throw new IllegalArgumentException("ring capacityBytes=" + capacityBytes
-                + " must be a power of two >= 4096");
-        }
+        final int capacityBytes = options.ringCapacityBytes(); // a power of two >= 4096: WalOptions checks
         this.logName = logName;
         this.backend = backend;
         this.syncPolicy = options.syncPolicy();

@@ -120,6 +120,20 @@
    ;; got no intent record, so the leader could not ship it and stopped serving (README).
    :idle-kill {:workload :set :faults [:kill] :kill-targets [:one-follower] :rate-hz 0.1
                :interval-s 12 :time-limit-s 60}
+   ;; Duet's ReadIndex broken on purpose (the commit index given out without asking a
+   ;; majority): the same window as above, so the checker must find the deposed leader's stale
+   ;; reads. Guards the control below: were the read index never confirmed, this would pass.
+   :sensitivity-read-index {:workload :register :faults [:partition] :read-option :unconfirmed-read-index
+                            :expect :invalid-linearizability :partition-shapes [:isolate-leader]
+                            :server-args ["--election-timeout-ms" "300:6000"] :interval-s 7 :time-limit-s 84
+                            :read-fraction 0.75 :active-keys 2 :ops-per-key 60 :rate-hz 80
+                            :request-timeout-ms 1000}
+   ;; Mostly reads, two workers in three bound to followers, while partitions cut the leader off
+   ;; and pauses and kills of the leader (:primaries) force new elections: a follower's read
+   ;; index must come from the leader of the moment, and its reads must wait for its own apply.
+   :follower-reads {:workload :register :faults [:partition :kill :pause] :interval-s 5
+                    :partition-shapes [:isolate-leader :isolate-one :random-halves]
+                    :read-fraction 0.75 :rate-hz 60}
    ;; The same run with linearizable reads (the default): it must pass.
    :sensitivity-control {:workload :register :faults [:partition] :partition-shapes [:isolate-leader]
                          :server-args ["--election-timeout-ms" "300:6000"] :interval-s 7
@@ -129,7 +143,8 @@
 
 (def smoke-suite
   "The CI suite, in order. `ring` (5 nodes) and the long campaigns run by hand."
-  [:partition :kill :pause :storage :membership :mixed :sensitivity :sensitivity-control])
+  [:partition :kill :pause :storage :membership :mixed :follower-reads :sensitivity :sensitivity-read-index
+   :sensitivity-control])
 
 (defn- checker-for [workload db]
   (checker/compose

@@ -13,6 +13,13 @@ import io.duetdb.server.admin.WalGauges;
 import io.duetdb.server.admin.WriteEntryMetrics;
 import io.duetdb.server.config.NodeConfig;
 import io.duetdb.server.net.GrpcTransport;
+import io.duetdb.server.net.PeerChannels;
+import io.duetdb.server.read.FollowerHeartbeats;
+import io.duetdb.server.read.FollowerReadIndex;
+import io.duetdb.server.read.LeaderReadIndex;
+import io.duetdb.server.read.LinearizableReads;
+import io.duetdb.server.read.RaftReadView;
+import io.duetdb.server.read.ReplicaReadCalls;
 import io.duetdb.server.replication.DuetStateMachine;
 import io.duetdb.server.replication.IntentRepair;
 import io.duetdb.server.replication.PeerEndpoint;
@@ -34,6 +41,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.Parameters;
+import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.protocol.ClientId;
@@ -68,6 +76,8 @@ public final class DuetNode implements AutoCloseable {
     /** A new leader is ready once it applies its first entry; writes wait this long for that locally. */
     private static final int LEADER_NOT_READY_RETRIES = 300;
     private static final long LEADER_NOT_READY_BACKOFF_MS = 100;
+    /** A follower whose leader could not give a read index asks again after this pause. */
+    private static final long READ_INDEX_RETRY_BACKOFF_MS = 20;
 
     private final NodeConfig config;
     private final DirectoryLock lock;
@@ -81,12 +91,13 @@ public final class DuetNode implements AutoCloseable {
     private final RaftClient raftClient;
     private final WriteBatcher batcher;
     private final GrpcTransport transport;
+    private final PeerChannels peerChannels;
     private final MaintenanceService maintenance;
     private final HealthStatusManager health;
     private volatile NodeObservability observability;
     private final Server grpcServer;
     private final IdleFollowerNudge nudge;
-    private final ReadFence readFence;
+    private final LinearizableReads reads;
 
     private DuetNode(final NodeConfig config, final Consumer<String> onFailure) throws IOException {
         this.config = config;
@@ -94,16 +105,20 @@ public final class DuetNode implements AutoCloseable {
         this.groupId = RaftGroupId.valueOf(config.groupId());
         this.selfId = RaftPeerId.valueOf(config.id());
         this.transport = new GrpcTransport(config.tls());
+        this.peerChannels = new PeerChannels(address -> transport.channel(address, ReplicaLimits.MAX_MESSAGE_BYTES));
         this.stateMachine = new DuetStateMachine(config.dataDir(), WalGauges.withSyncLatency(config.storeOptions(), metrics),
             sm -> new IntentRepair(config.id(), () -> peerEndpoints(sm),
                 DuetStateMachine.newRepairCounter(metrics), REPAIR_CALL_DEADLINE_MS, REPAIR_ROUNDS, REPAIR_BACKOFF_MS,
-                address -> transport.channel(address, ReplicaLimits.MAX_MESSAGE_BYTES)),
+                peerChannels::get),
             onFailure);
         final Parameters raftTls = raftTlsParameters(config.tls());
+        final RaftProperties raftProperties = RaftSettings.server(config);
+        final FollowerHeartbeats heartbeats = new FollowerHeartbeats();
+        heartbeats.install(raftProperties, raftTls);
         final List<RaftPeer> initialPeers = config.members().stream().map(DuetNode::toPeer).toList();
         final RaftGroup group = config.join() ? RaftGroup.valueOf(groupId) : RaftGroup.valueOf(groupId, initialPeers);
         this.raftServer = RaftServer.newBuilder().setServerId(selfId).setGroup(group).setStateMachine(stateMachine)
-            .setProperties(RaftSettings.server(config)).setParameters(raftTls).setOption(RaftStorage.StartupOption.RECOVER).build();
+            .setProperties(raftProperties).setParameters(raftTls).setOption(RaftStorage.StartupOption.RECOVER).build();
         this.raftClient = RaftClient.newBuilder().setRaftGroup(RaftGroup.valueOf(groupId, initialPeers))
             .setProperties(RaftSettings.client()).setParameters(raftTls).setRetryPolicy(RaftSettings.clientRetryPolicy()).build();
         final WriteBatcher.Limits defaults = WriteBatcher.Limits.defaults();
@@ -122,19 +137,18 @@ public final class DuetNode implements AutoCloseable {
         }
         // The transport accepts messages up to 8 MiB so that a request between the configured
         // request limit and that gets INVALID_ARGUMENT naming the limit (beyond: RESOURCE_EXHAUSTED).
+        this.reads = linearizableReads(config, heartbeats);
         this.maintenance = new MaintenanceService(this);
         this.grpcServer = transport.server(config.listenHost(), config.clientPort())
             .maxInboundMessageSize(ReplicaLimits.MAX_MESSAGE_BYTES)
             .addService(new KvService(this))
             .addService(new ClusterService(this))
             .addService(maintenance)
-            .addService(new ReplicaService(config.id(), stateMachine))
+            .addService(new ReplicaService(config.id(), stateMachine, reads))
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())
             .intercept(new GrpcServerMetricsInterceptor(metrics))
             .build();
-        this.readFence = new ReadFence(() -> proposeNoOp().thenApply(outcome -> outcome.getWrites(0).getRevision()),
-            stateMachine::whenApplied);
         this.nudge = new IdleFollowerNudge(this::divisionOrNull, this::proposeNoOp);
     }
 
@@ -155,6 +169,19 @@ public final class DuetNode implements AutoCloseable {
                 : ", plaintext", config.dataDir(),
             config.join() ? " (joining: waiting to be added)" : "");
         return node;
+    }
+
+    private LinearizableReads linearizableReads(final NodeConfig config, final FollowerHeartbeats heartbeats) {
+        final RaftReadView raftView = new RaftReadView(config.id(), this::divisionOrNull);
+        final long readTimeoutMs = RaftSettings.requestTimeoutMs(config);
+        // A member that has not answered within the longest election timeout is as good as cut off.
+        final ReplicaReadCalls calls = new ReplicaReadCalls(config.id(), peerChannels::get, config.electionTimeoutMaxMs());
+        return new LinearizableReads(raftView,
+            new LeaderReadIndex(raftView, calls, config.readMode() != NodeConfig.ReadMode.UNCONFIRMED_READ_INDEX),
+            new FollowerReadIndex(raftView, calls, readTimeoutMs, READ_INDEX_RETRY_BACKOFF_MS,
+                () -> System.nanoTime() / 1_000_000),
+            heartbeats, stateMachine::whenApplied, () -> stateMachine.getLastAppliedTermIndex() == null ? -1
+                : stateMachine.getLastAppliedTermIndex().getIndex(), readTimeoutMs);
     }
 
     /** Raft's own gRPC (peer port, and this node's Raft client) under the same TLS files, or none. */
@@ -186,7 +213,7 @@ public final class DuetNode implements AutoCloseable {
 
     // ---- writes and reads --------------------------------------------------------------------------
 
-    /** One empty transaction: the read fence's and the follower nudge's entry. */
+    /** One empty transaction: the follower nudge's entry. */
     private CompletableFuture<EntryOutcome> proposeNoOp() {
         return propose(io.duetdb.server.replication.EntryCodec.noOpRequest());
     }
@@ -252,12 +279,12 @@ public final class DuetNode implements AutoCloseable {
 
     /**
      * Completes once this node has applied everything committed before the call: a table read
-     * after it is linearizable (see {@link ReadFence}). With {@code read-option: default} it is
-     * Ratis's leader-local read instead, which a deposed leader may answer from stale state.
+     * after it is linearizable (see {@link LinearizableReads}). With {@code read-option: default}
+     * it is Ratis's leader-local read instead, which a deposed leader may answer from stale state.
      */
     public CompletableFuture<Void> readBarrier() {
-        if (config.linearizableReads()) {
-            return readFence.await();
+        if (config.readMode() != NodeConfig.ReadMode.DEFAULT) {
+            return reads.barrier();
         }
         return submitLocal(localRequest(Message.EMPTY, RaftClientRequest.readRequestType()))
             .thenApply(reply -> {
@@ -346,6 +373,7 @@ public final class DuetNode implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         maintenance.close();
+        peerChannels.close();
         transport.close();
         try {
             lock.close();

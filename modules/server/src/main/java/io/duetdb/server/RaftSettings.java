@@ -34,11 +34,10 @@ final class RaftSettings {
         // Elections: JVM pauses on a loaded 2-core machine reach a second; 150-300 ms churns leaders.
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(c.electionTimeoutMinMs(), TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(c.electionTimeoutMaxMs(), TimeUnit.MILLISECONDS));
-        RaftServerConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(
-            Math.max(3_000, 3L * c.electionTimeoutMaxMs()), TimeUnit.MILLISECONDS));
-        // Reads: ReadIndex, so any node serves linearizable reads (Ratis's default is not linearizable).
-        RaftServerConfigKeys.Read.setOption(p, c.linearizableReads()
-            ? RaftServerConfigKeys.Read.Option.LINEARIZABLE : RaftServerConfigKeys.Read.Option.DEFAULT);
+        RaftServerConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(requestTimeoutMs(c), TimeUnit.MILLISECONDS));
+        // Reads: Duet's own ReadIndex (read/LinearizableReads) does not go through Ratis; Ratis's read
+        // option only serves read-option=default, its leader-local reads.
+        RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.DEFAULT);
         // The DataApi: Raft waits for write() before logging an entry, and flush() fsyncs intents.
         RaftServerConfigKeys.Log.StateMachineData.setSync(p, true);
         // No METADATA entries: Ratis logs one after every commit-index change so that a restart
@@ -62,6 +61,14 @@ final class RaftSettings {
         // A follower that lags beyond the leader's log gets the snapshot files shipped.
         RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(p, true);
         return p;
+    }
+
+    /**
+     * How long a request may wait on Raft: an election plus a restarted leader's replay on a loaded
+     * machine. Also the budget of a linearizable read's wait for its read index and for its apply.
+     */
+    static long requestTimeoutMs(final NodeConfig c) {
+        return Math.max(3_000, 3L * c.electionTimeoutMaxMs());
     }
 
     static RaftProperties client() {

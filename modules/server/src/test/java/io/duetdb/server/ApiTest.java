@@ -138,6 +138,33 @@ class ApiTest {
     }
 
     /**
+     * Linearizable reads through every member, followers included, see the write acknowledged
+     * just before them, and add no Raft entry (Duet's ReadIndex: a confirmation round, no log
+     * entry; the read fence it replaced proposed an entry per batch of reads).
+     */
+    @Test
+    void linearizableReadsOnEveryMemberSeeTheLastWriteAndAddNoLogEntry() {
+        for (int i = 0; i < 30; i++) {
+            final ByteString value = bytes("v" + i);
+            cluster.kv(leader).put(put("read-index", value));
+            final String member = cluster.ids().get(i % cluster.ids().size());
+            final RangeRequest read = RangeRequest.newBuilder().setKey(bytes("read-index")).build();
+            assertEquals(value, cluster.kv(member).range(read).getKvs(0).getValue(),
+                "a linearizable read on " + member + " right after write " + i);
+        }
+        final int reads = 150;
+        final long before = cluster.statusOrNull(leader).getCommitIndex();
+        for (int i = 0; i < reads; i++) {
+            final String member = cluster.ids().get(i % cluster.ids().size());
+            assertEquals(bytes("v29"), cluster.kv(member).range(RangeRequest.newBuilder().setKey(bytes("read-index"))
+                .build()).getKvs(0).getValue());
+        }
+        final long entries = cluster.statusOrNull(leader).getCommitIndex() - before;
+        assertTrue(entries < 5, reads + " linearizable reads took " + entries + " log entries (an idle-follower "
+            + "nudge may add one)");
+    }
+
+    /**
      * Sequential writes (no batching possible) take one Raft entry each: Ratis's METADATA entries,
      * which logged a second entry after every commit, stay off. Leader elections or a nudge add a
      * few entries at most, far below the second hundred.

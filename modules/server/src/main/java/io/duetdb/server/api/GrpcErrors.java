@@ -1,5 +1,6 @@
 package io.duetdb.server.api;
 
+import io.duetdb.server.read.NoReadIndexException;
 import io.duetdb.server.replication.WriteBatcher;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -40,6 +41,10 @@ public final class GrpcErrors {
             || t instanceof RaftRetryFailureException || t instanceof ReadIndexException) {
             return Status.UNAVAILABLE.withDescription("no leader could take the request yet (" + t.getMessage()
                 + "); retry with backoff").asRuntimeException();
+        }
+        if (t instanceof NoReadIndexException) {
+            return Status.UNAVAILABLE.withDescription("the linearizable read could not be confirmed: " + t.getMessage()
+                + "; retry, or ask for a serializable read").asRuntimeException();
         }
         if (t instanceof TimeoutIOException || t instanceof java.util.concurrent.TimeoutException) {
             return Status.DEADLINE_EXCEEDED.withDescription(t.getMessage()).asRuntimeException();

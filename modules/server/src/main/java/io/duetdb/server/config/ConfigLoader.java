@@ -133,7 +133,8 @@ public final class ConfigLoader {
                 new NodeConfig.RequestLimits((int) t.number(Setting.MAX_KEY_BYTES),
                     (int) t.number(Setting.MAX_VALUE_BYTES), (int) t.number(Setting.MAX_REQUEST_BYTES),
                     (int) t.number(Setting.MAX_TXN_OPS)),
-                t.choice(Setting.READ_OPTION, "linearizable", "default").equals("linearizable"),
+                NodeConfig.ReadMode.parse(t.choice(Setting.READ_OPTION, "linearizable", "default",
+                    "unconfirmed-read-index")),
                 t.number(Setting.READY_MAX_LAG_ENTRIES), tls);
         } catch (final IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid configuration: " + e.getMessage());

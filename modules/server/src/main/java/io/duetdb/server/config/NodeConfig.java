@@ -22,17 +22,31 @@ import java.util.UUID;
  * @param members the initial cluster (this node included), or the existing members when joining
  * @param join start with an empty group and wait to be added with MemberAdd
  * @param requestLimits the limits every client request is checked against at the edge
- * @param linearizableReads ReadIndex reads (the default); false selects Ratis's leader-local reads, which a
- *     deposed leader can serve stale (only for testing the Jepsen checker)
+ * @param readMode how reads that are not serializable are served: {@link ReadMode#LINEARIZABLE} unless
+ *     testing that the Jepsen checker catches stale reads
  * @param tls TLS on the client and peer ports, or {@link Tls#OFF}
  */
 public record NodeConfig(String id, Path dataDir, String host, String listenHost, int peerPort, int clientPort,
                          int adminPort, List<Member> members, boolean join, UUID groupId, IoMode ioMode,
                          long snapshotEveryEntries, int electionTimeoutMinMs, int electionTimeoutMaxMs,
                          boolean batching, int maxInFlightEntries, long raftSegmentBytes, long intentSegmentBytes,
-                         RequestLimits requestLimits, boolean linearizableReads, long readyMaxLagEntries, Tls tls) {
+                         RequestLimits requestLimits, ReadMode readMode, long readyMaxLagEntries, Tls tls) {
     /** The fixed Raft group id of a Duet cluster (one group per cluster). */
     public static final UUID DEFAULT_GROUP_ID = UUID.fromString("d0e70000-0000-4000-8000-000000000001");
+
+    /** How reads that did not ask to be serializable are served. */
+    public enum ReadMode {
+        /** Duet's ReadIndex (etcd's ReadOnlySafe), on any member: linearizable. */
+        LINEARIZABLE,
+        /** Ratis's leader-local reads: a deposed leader answers from stale state. Only for the Jepsen checker. */
+        DEFAULT,
+        /** The leader's commit index without asking a majority: stale when deposed. Only for the Jepsen checker. */
+        UNCONFIRMED_READ_INDEX;
+
+        static ReadMode parse(final String text) {
+            return valueOf(text.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+        }
+    }
 
     /** A member: id, host, Raft port and Duet API port. */
     public record Member(String id, String host, int peerPort, int clientPort) {

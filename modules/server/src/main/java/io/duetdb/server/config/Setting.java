@@ -33,8 +33,9 @@ public enum Setting {
     MAX_REQUEST_BYTES("max-request-bytes", String.valueOf(2 << 20), "largest request message (at most 3 MiB)"),
     MAX_TXN_OPS("max-txn-ops", String.valueOf(Limits.DEFAULT_MAX_OPS_PER_TXN),
         "most compares, and most ops per branch, of one transaction"),
-    READ_OPTION("read-option", "linearizable", "linearizable (ReadIndex) or default: Ratis's leader-local reads, "
-        + "NOT linearizable under partitions; only for showing that the Jepsen checker catches stale reads"),
+    READ_OPTION("read-option", "linearizable", "linearizable (Duet's ReadIndex, on any member); default (Ratis's "
+        + "leader-local reads) and unconfirmed-read-index (the read index without asking a majority) are NOT "
+        + "linearizable under partitions: only for showing that the Jepsen checker catches stale reads"),
     READY_MAX_LAG_ENTRIES("ready-max-lag-entries", "1000",
         "a node is ready (/readyz, gRPC health) when it applied to within this many entries of the commit index"),
     TLS_CERT_FILE("tls-cert-file", null, "PEM certificate chain: turns TLS on for the client and peer ports"),

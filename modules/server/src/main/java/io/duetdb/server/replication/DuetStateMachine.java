@@ -474,9 +474,6 @@ public final class DuetStateMachine extends BaseStateMachine {
     public void close() throws IOException {
         super.close();
         repairExecutor.shutdownNow();
-        if (repair != null) {
-            repair.close();
-        }
         if (storage != null) {
             storage.close();
         }

@@ -13,8 +13,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -32,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * <p>Bounded: each call has a deadline, and after {@code rounds} passes over every peer it gives
  * up with {@link IrreparableIntentException} listing each peer's answer.
  */
-public final class IntentRepair implements AutoCloseable {
+public final class IntentRepair {
     private static final Logger LOG = LoggerFactory.getLogger(IntentRepair.class);
 
     private final String selfId;
@@ -41,16 +39,15 @@ public final class IntentRepair implements AutoCloseable {
     private final long callDeadlineMs;
     private final int rounds;
     private final long backoffMs;
-    private final Function<String, ManagedChannel> channelFactory;
-    private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final Function<String, ManagedChannel> channels;
 
     /**
-     * @param channelFactory opens a channel to a member's API address (plaintext or TLS, as the
-     *     node runs), accepting replies up to {@link ReplicaLimits#MAX_MESSAGE_BYTES}
+     * @param channels a channel to a member's API address (plaintext or TLS, as the node runs),
+     *     accepting replies up to {@link ReplicaLimits#MAX_MESSAGE_BYTES}; owned by the caller
      */
     public IntentRepair(final String selfId, final Supplier<List<PeerEndpoint>> peers, final Counter repaired,
                         final long callDeadlineMs, final int rounds, final long backoffMs,
-                        final Function<String, ManagedChannel> channelFactory) {
+                        final Function<String, ManagedChannel> channels) {
         if (callDeadlineMs <= 0 || rounds < 1 || backoffMs < 0) {
             throw new IllegalArgumentException("callDeadlineMs=" + callDeadlineMs + " rounds=" + rounds
                 + " backoffMs=" + backoffMs + ": need a deadline > 0, rounds >= 1, backoff >= 0");
@@ -61,7 +58,7 @@ public final class IntentRepair implements AutoCloseable {
         this.callDeadlineMs = callDeadlineMs;
         this.rounds = rounds;
         this.backoffMs = backoffMs;
-        this.channelFactory = channelFactory;
+        this.channels = channels;
     }
 
     /** Whether any other member exists to repair from. */
@@ -143,7 +140,7 @@ public final class IntentRepair implements AutoCloseable {
     }
 
     private ManagedChannel channel(final String address) {
-        return channels.computeIfAbsent(address, channelFactory);
+        return channels.apply(address);
     }
 
     private static void sleep(final long ms) throws IOException {
@@ -160,12 +157,5 @@ public final class IntentRepair implements AutoCloseable {
                                       final String selfId) {
         return GetIntentResponse.newBuilder().setTerm(term).setIndex(index).setHeader(ByteString.copyFrom(header))
             .setPayload(ByteString.copyFrom(payload)).setServedBy(selfId).build();
-    }
-
-    @Override
-    public void close() {
-        for (final ManagedChannel c : channels.values()) {
-            c.shutdownNow();
-        }
     }
 }

@@ -12,7 +12,6 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.netty.handler.ssl.SslContext;
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,8 +32,7 @@ public final class ClusterFixture implements AutoCloseable {
     /** Deadline for conditions that need elections, catch-up or recovery on a loaded 2-core machine. */
     public static final long AWAIT_MS = 120_000;
 
-    /** One member's fixed settings. */
-    /** A node's ports; every node gets an admin HTTP port. */
+    /** One member's fixed settings: its ports (every node gets an admin HTTP port). */
     public record NodeSpec(String id, int peerPort, int clientPort, int adminPort) {
         String member() {
             return id + "=127.0.0.1:" + peerPort + ":" + clientPort;
@@ -61,15 +59,9 @@ public final class ClusterFixture implements AutoCloseable {
     }
 
     public NodeSpec addSpec(final String id) throws IOException {
-        final NodeSpec spec = new NodeSpec(id, freePort(), freePort(), freePort());
+        final NodeSpec spec = new NodeSpec(id, LoopbackPorts.next(), LoopbackPorts.next(), LoopbackPorts.next());
         specs.put(id, spec);
         return spec;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     public List<String> ids() {

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# side-by-side.sh — the one command behind docs/benchmarks.md (about 14 minutes):
-#   Duet vs etcd 3.4 vs a no-op gRPC service, 3-member clusters on loopback, clients/conns
-#   1/1, 16/4, 64/8, 256/16, systems alternating; then the engine vs RocksDB (sync=true) vs the
-#   naive one-fsync-per-write log at 1-256 writers. Tables (results.md), JSON, logs and PNG charts
+# side-by-side.sh — the one command behind docs/benchmarks.md (about 35 minutes):
+#   Duet vs etcd 3.4 vs a no-op gRPC service, 3-member clusters on loopback, systems alternating:
+#   puts at clients/conns 1/1, 16/4, 64/8, 256/16; linearizable reads from the leader and from a
+#   follower, serializable reads and a 90/10 read/write mix at 1/1, 64/8, 256/16; then the engine
+#   vs RocksDB (sync=true) vs the naive one-fsync-per-write log at 1-256 writers. Tables (results.md), JSON, logs and PNG charts
 #   go to the output directory (default docs/benchmarks/<UTC date>).
 #
 #   modules/bench/side-by-side.sh [--no-build] [--out DIR] [OPTIONS...]

@@ -9,8 +9,8 @@ import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /**
- * One point per (system, client shape) from all rounds of a run. Cluster trials are pooled:
- * throughput is all successful puts over all measured seconds, percentiles come from the merged
+ * One point per (workload, system, client shape) from all rounds of a run. Cluster trials are
+ * pooled: throughput is all successful operations over all measured seconds, percentiles come from the merged
  * histograms (percentiles of rounds cannot be averaged). Engine trials carry no histogram, so
  * there the rounds' throughput and percentiles are averaged.
  */
@@ -20,11 +20,12 @@ final class Aggregates {
 
     /**
      * A pooled cluster point; {@code opsPerRound} and {@code loads} list the rounds in run order.
-     * {@code serverJitMsPerPut} is the part of {@code serverCpuMsPerPut} spent in JIT compilers.
+     * {@code serverJitMsPerOp} is the part of {@code serverCpuMsPerOp} spent in JIT compilers. An op
+     * is a put, a read, or either in the mix.
      */
     record ClusterPoint(String system, int clients, int conns, double opsPerSecond, LoadResult.Latency latencyMs,
-                        long errors, double cpuBusyPercent, double serverCpuMsPerPut, double serverJitMsPerPut,
-                        double clientCpuMsPerPut,
+                        long errors, double cpuBusyPercent, double serverCpuMsPerOp, double serverJitMsPerOp,
+                        double clientCpuMsPerOp,
                         List<Double> opsPerRound, List<String> loads) {
         String shape() {
             return clients + "/" + conns;
@@ -36,10 +37,18 @@ final class Aggregates {
                        List<Double> opsPerRound, List<String> loads) {
     }
 
-    /** Points by system, each list in the order the shapes were first run. */
-    static Map<String, List<ClusterPoint>> cluster(final RunRecord record) {
+    /** The workloads the record has trials of, in the order first run. */
+    static List<ClusterWorkload> workloads(final RunRecord record) {
+        return record.cluster().stream().map(ClusterWorkload::of).distinct().toList();
+    }
+
+    /** Points of one workload by system, each list in the order the shapes were first run. */
+    static Map<String, List<ClusterPoint>> cluster(final RunRecord record, final ClusterWorkload workload) {
         final Map<String, Map<String, List<RunRecord.ClusterTrial>>> groups = new LinkedHashMap<>();
         for (final RunRecord.ClusterTrial t : record.cluster()) {
+            if (ClusterWorkload.of(t) != workload) {
+                continue;
+            }
             groups.computeIfAbsent(t.system(), k -> new LinkedHashMap<>())
                 .computeIfAbsent(t.clients() + "/" + t.conns(), k -> new ArrayList<>()).add(t);
         }

@@ -18,7 +18,8 @@ import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * The PNG charts of a run (XChart, drawn headless): cluster puts/s and p50/p99 latency vs clients,
+ * The PNG charts of a run (XChart, drawn headless): for each cluster workload, ops/s, p50/p99
+ * latency and CPU per op vs clients;
  * engine puts/s and p50/p99 latency vs writers. Both axes are logarithmic: the systems differ by
  * orders of magnitude. Each title carries the 1-minute load range during the trials.
  */
@@ -40,31 +41,8 @@ final class Charts {
     static List<Path> render(final RunRecord record, final Path outDir) throws IOException {
         System.setProperty("java.awt.headless", "true");
         final List<Path> written = new ArrayList<>();
-        final Map<String, List<Aggregates.ClusterPoint>> cluster = Aggregates.cluster(record);
-        if (!cluster.isEmpty()) {
-            final String load = loadRange(record.cluster().stream().filter(t -> t.result() != null)
-                .flatMap(t -> java.util.stream.Stream.of(t.result().loadavgBefore(), t.result().loadavgAfter())).toList());
-            final XYChart tput = chart("Durable puts/s, 3 members on loopback (" + load + ")", "clients (conns: 1, 4, 8, 16)",
-                "puts/s");
-            cluster.forEach((system, points) -> line(tput, system, points, p -> p.clients(),
-                Aggregates.ClusterPoint::opsPerSecond, system, false));
-            written.add(save(tput, outDir.resolve("cluster-throughput.png")));
-            final XYChart lat = chart("Put latency, p50 (solid) and p99 (dashed) (" + load + ")", "clients", "ms");
-            cluster.forEach((system, points) -> {
-                line(lat, system + " p50", points, p -> p.clients(), p -> p.latencyMs().p50(), system, false);
-                line(lat, system + " p99", points, p -> p.clients(), p -> p.latencyMs().p99(), system, true);
-            });
-            written.add(save(lat, outDir.resolve("cluster-latency.png")));
-            final XYChart cpu = chart("CPU per put: servers (solid) and client (dashed), all rounds", "clients", "CPU ms per put");
-            cluster.forEach((system, points) -> {
-                line(cpu, system + " servers", points, p -> p.clients(), Aggregates.ClusterPoint::serverCpuMsPerPut,
-                    system, false);
-                line(cpu, system + " client", points, p -> p.clients(), Aggregates.ClusterPoint::clientCpuMsPerPut,
-                    system, true);
-            });
-            if (!cpu.getSeriesMap().isEmpty()) {
-                written.add(save(cpu, outDir.resolve("cluster-cpu.png")));
-            }
+        for (final ClusterWorkload w : Aggregates.workloads(record)) {
+            written.addAll(cluster(record, w, outDir));
         }
         final Map<String, List<Aggregates.EnginePoint>> engine = Aggregates.engine(record);
         if (!engine.isEmpty()) {
@@ -86,6 +64,50 @@ final class Charts {
             written.add(save(lat, outDir.resolve("engine-latency.png")));
         }
         return written;
+    }
+
+    /**
+     * A workload's throughput, latency and CPU charts: {@code cluster-*.png} for puts (the names
+     * older runs have), {@code cluster-<workload>-*.png} for the others.
+     */
+    private static List<Path> cluster(final RunRecord record, final ClusterWorkload w, final Path outDir)
+        throws IOException {
+        final Map<String, List<Aggregates.ClusterPoint>> cluster = Aggregates.cluster(record, w);
+        final String prefix = w.isPut() ? "cluster" : "cluster-" + w.label();
+        final String unit = w.unit();
+        final String op = unit.substring(0, unit.length() - 1);
+        final String load = loadRange(record.cluster().stream()
+            .filter(t -> t.result() != null && ClusterWorkload.of(t) == w)
+            .flatMap(t -> java.util.stream.Stream.of(t.result().loadavgBefore(), t.result().loadavgAfter())).toList());
+        final List<Path> written = new ArrayList<>();
+        final XYChart tput = chart(capitalised(w.description()) + ", " + unit + "/s, 3 members (" + load + ")",
+            "clients (conns as in results.md)", unit + "/s");
+        cluster.forEach((system, points) -> line(tput, system, points, p -> p.clients(),
+            Aggregates.ClusterPoint::opsPerSecond, system, false));
+        written.add(save(tput, outDir.resolve(prefix + "-throughput.png")));
+        final XYChart lat = chart(capitalised(w.description()) + ": p50 (solid), p99 (dashed) (" + load + ")",
+            "clients", "ms");
+        cluster.forEach((system, points) -> {
+            line(lat, system + " p50", points, p -> p.clients(), p -> p.latencyMs().p50(), system, false);
+            line(lat, system + " p99", points, p -> p.clients(), p -> p.latencyMs().p99(), system, true);
+        });
+        written.add(save(lat, outDir.resolve(prefix + "-latency.png")));
+        final XYChart cpu = chart("CPU per " + op + " (" + w.label() + "): servers (solid), client (dashed)",
+            "clients", "CPU ms per " + op);
+        cluster.forEach((system, points) -> {
+            line(cpu, system + " servers", points, p -> p.clients(), Aggregates.ClusterPoint::serverCpuMsPerOp,
+                system, false);
+            line(cpu, system + " client", points, p -> p.clients(), Aggregates.ClusterPoint::clientCpuMsPerOp,
+                system, true);
+        });
+        if (!cpu.getSeriesMap().isEmpty()) {
+            written.add(save(cpu, outDir.resolve(prefix + "-cpu.png")));
+        }
+        return written;
+    }
+
+    private static String capitalised(final String text) {
+        return Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
 
     private static XYChart chart(final String title, final String xTitle, final String yTitle) {

@@ -92,7 +92,7 @@ final class DuetCluster implements SystemUnderTest {
         for (final ManagedChannel c : channels) {
             try {
                 final StatusResponse s = MaintenanceGrpc.newBlockingStub(c).withDeadlineAfter(2, TimeUnit.SECONDS)
-                    .status(StatusRequest.getDefaultInstance());
+                    .status(StatusRequest.newBuilder().setSkipDigest(true).build());
                 if (s.getLeaderId().isEmpty() || (leader != null && !leader.equals(s.getLeaderId()))) {
                     return false;
                 }
@@ -117,6 +117,33 @@ final class DuetCluster implements SystemUnderTest {
     @Override
     public List<String> endpoints() {
         return clientPorts.stream().map(p -> "127.0.0.1:" + p).toList();
+    }
+
+    @Override
+    public List<String> endpoints(final ClusterWorkload.Member member) throws InterruptedException {
+        if (member == ClusterWorkload.Member.ANY) {
+            return endpoints();
+        }
+        final int leader = leaderIndex();
+        final int index = member == ClusterWorkload.Member.LEADER ? leader : (leader + 1) % NODES;
+        return List.of("127.0.0.1:" + clientPorts.get(index));
+    }
+
+    /** The index of the node that leads, as the nodes agree (waits for them to, as at start). */
+    private int leaderIndex() throws InterruptedException {
+        awaitReady();
+        final ManagedChannel c = NettyChannelBuilder.forAddress("127.0.0.1", clientPorts.get(0)).usePlaintext().build();
+        try {
+            final String leaderId = MaintenanceGrpc.newBlockingStub(c).withDeadlineAfter(5, TimeUnit.SECONDS)
+                .status(StatusRequest.newBuilder().setSkipDigest(true).build()).getLeaderId();
+            final int index = Integer.parseInt(leaderId.substring(1)) - 1; // node ids are n1..n3
+            if (index < 0 || index >= NODES) {
+                throw new IllegalStateException("leader '" + leaderId + "' is not one of n1..n" + NODES);
+            }
+            return index;
+        } finally {
+            c.shutdownNow();
+        }
     }
 
     @Override

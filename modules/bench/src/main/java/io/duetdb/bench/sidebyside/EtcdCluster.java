@@ -121,7 +121,14 @@ final class EtcdCluster implements SystemUnderTest {
 
     @Override
     public List<String> endpoints() {
-        return List.of("127.0.0.1:" + clientPorts.get(leaderIndex));
+        return clientPorts.stream().map(p -> "127.0.0.1:" + p).toList();
+    }
+
+    @Override
+    public List<String> endpoints(final ClusterWorkload.Member member) throws InterruptedException {
+        awaitLeader(); // the leader may have changed since the last trial
+        final int index = member == ClusterWorkload.Member.FOLLOWER ? (leaderIndex + 1) % MEMBERS : leaderIndex;
+        return List.of("127.0.0.1:" + clientPorts.get(index));
     }
 
     @Override

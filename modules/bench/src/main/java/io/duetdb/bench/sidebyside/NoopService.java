@@ -45,6 +45,12 @@ final class NoopService implements SystemUnderTest {
         return List.of("127.0.0.1:" + port);
     }
 
+    /** One process: it is its own leader and follower. */
+    @Override
+    public List<String> endpoints(final ClusterWorkload.Member member) {
+        return endpoints();
+    }
+
     @Override
     public void checkAlive() {
         process.checkAlive();

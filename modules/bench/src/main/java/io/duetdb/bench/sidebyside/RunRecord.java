@@ -24,8 +24,9 @@ record RunRecord(Environment environment, List<ClusterTrial> cluster, List<Engin
      * One cluster trial; {@code result} is null when it failed ({@code error} says why).
      *
      * @param order position in the run (trials alternate systems; this shows the order)
+     * @param workload a {@link ClusterWorkload} label; null in runs from before reads were measured (puts)
      */
-    record ClusterTrial(int order, int round, String system, int clients, int conns, String file,
+    record ClusterTrial(int order, int round, String workload, String system, int clients, int conns, String file,
                         LoadResult result, String error) {
     }
 

@@ -20,8 +20,9 @@ import picocli.CommandLine;
 
 /**
  * The one-command side-by-side run: Duet, etcd and the no-op gRPC service started together (3-node
- * clusters on loopback), then every client shape measured on each system in turn, the order
- * rotating per shape and round, so that the other jobs on this shared machine load them alike;
+ * clusters on loopback), then every workload (puts, reads from the leader and from a follower,
+ * serializable reads, a 90/10 mix) at every client shape measured on each system in turn, the
+ * order rotating per cell and round, so that the other jobs on this shared machine load them alike;
  * then the engine against RocksDB and the naive log. Writes {@code side-by-side.json},
  * {@code results.md}, PNG charts, every trial's JSON and the console log to {@code --out}.
  */
@@ -99,7 +100,6 @@ public final class SideBySide {
         final Path trialsDir = opts.outDir.resolve("cluster");
         final Path logDir = opts.outDir.resolve("logs");
         Files.createDirectories(trialsDir);
-        final List<TrialRunner.Shape> shapes = opts.shapes.stream().map(TrialRunner.Shape::parse).toList();
         final List<SystemUnderTest> systems = new ArrayList<>();
         final List<RunRecord.ClusterTrial> trials = new ArrayList<>();
         try {
@@ -122,28 +122,31 @@ public final class SideBySide {
                     s.pids(), s.endpoints());
             }
             final TrialRunner runner = new TrialRunner(trialsDir, console);
-            // Every shape, because each one reaches code the others do not (a JVM server still spent
+            final List<Cell> cells = cells();
+            final boolean reads = cells.stream().anyMatch(c -> !c.workload().isPut());
+            // Every cell, because each one reaches code the others do not (a JVM server still spent
             // a fifth of its CPU in the C2 compiler after 90 s at a single shape).
-            final long warmupPerShapeMs = opts.serverWarmupMs / shapes.size();
+            final long warmupPerCellMs = opts.serverWarmupMs / cells.size();
             for (final SystemUnderTest s : systems) {
-                console.printf("%n== warming %s up (%d ms at each shape, not recorded)%n", s.name(), warmupPerShapeMs);
-                for (final TrialRunner.Shape shape : shapes) {
-                    runner.put(s, shape, 0, warmupPerShapeMs, String.format("warmup-%s-%dx%d", fileName(s.name()),
-                        shape.clients(), shape.conns()));
+                console.printf("%n== warming %s up (%d ms at each workload and shape, not recorded)%n", s.name(),
+                    warmupPerCellMs);
+                if (reads) {
+                    runner.fill(s, "fill-" + fileName(s.name()));
+                }
+                for (final Cell cell : cells) {
+                    runner.run(s, cell.workload(), cell.shape(), 0, warmupPerCellMs, "warmup-" + cell.tag(s));
                 }
             }
             int order = 0;
             for (int round = 1; round <= opts.rounds; round++) {
-                for (int i = 0; i < shapes.size(); i++) {
+                for (int i = 0; i < cells.size(); i++) {
                     final List<SystemUnderTest> turn = new ArrayList<>(systems);
                     Collections.rotate(turn, -(round - 1 + i)); // each system goes first in turn
                     for (final SystemUnderTest s : turn) {
-                        final TrialRunner.Shape shape = shapes.get(i);
-                        final String tag = String.format("r%d-%s-%dx%d", round, fileName(s.name()), shape.clients(),
-                            shape.conns());
-                        console.printf("%n== round %d, %s clients/conns, %s (load %s)%n", round, shape, s.name(),
-                            HostProbe.loadAverage());
-                        trials.add(trial(runner, s, shape, round, ++order, tag));
+                        final Cell cell = cells.get(i);
+                        console.printf("%n== round %d, %s, %s clients/conns, %s (load %s)%n", round,
+                            cell.workload().label(), cell.shape(), s.name(), HostProbe.loadAverage());
+                        trials.add(trial(runner, s, cell, round, ++order, "r" + round + "-" + cell.tag(s)));
                     }
                 }
             }
@@ -156,17 +159,41 @@ public final class SideBySide {
         }
     }
 
-    private RunRecord.ClusterTrial trial(final TrialRunner runner, final SystemUnderTest s, final TrialRunner.Shape shape,
+    /** One workload at one client shape: what a round measures on every system in turn. */
+    private record Cell(ClusterWorkload workload, TrialRunner.Shape shape) {
+        String tag(final SystemUnderTest s) {
+            return String.format("%s-%s-%dx%d", fileName(s.name()), workload.label(), shape.clients(), shape.conns());
+        }
+    }
+
+    /** Puts at every --shapes shape, then each read workload at every --read-shapes shape. */
+    private List<Cell> cells() {
+        final List<Cell> cells = new ArrayList<>();
+        for (final String label : opts.workloads) {
+            final ClusterWorkload w = ClusterWorkload.parse(label);
+            for (final String shape : w.isPut() ? opts.shapes : opts.readShapes) {
+                cells.add(new Cell(w, TrialRunner.Shape.parse(shape)));
+            }
+        }
+        if (cells.isEmpty()) {
+            throw new IllegalArgumentException("no cluster trials: --workloads or the shapes are empty");
+        }
+        return cells;
+    }
+
+    private RunRecord.ClusterTrial trial(final TrialRunner runner, final SystemUnderTest s, final Cell cell,
                                          final int round, final int order, final String tag) throws Exception {
+        final TrialRunner.Shape shape = cell.shape();
+        final String workload = cell.workload().label();
         try {
-            final LoadResult r = runner.put(s, shape, opts.warmupMs, opts.durationMs, tag);
-            return new RunRecord.ClusterTrial(order, round, s.name(), shape.clients(), shape.conns(), tag + ".json",
-                r, null);
+            final LoadResult r = runner.run(s, cell.workload(), shape, opts.warmupMs, opts.durationMs, tag);
+            return new RunRecord.ClusterTrial(order, round, workload, s.name(), shape.clients(), shape.conns(),
+                tag + ".json", r, null);
         } catch (final IllegalStateException e) {
             s.checkAlive(); // a dead system ends the run; a failed trial is recorded and the run goes on
             console.println("trial failed: " + e.getMessage());
-            return new RunRecord.ClusterTrial(order, round, s.name(), shape.clients(), shape.conns(), tag + ".json",
-                null, e.getMessage());
+            return new RunRecord.ClusterTrial(order, round, workload, s.name(), shape.clients(), shape.conns(),
+                tag + ".json", null, e.getMessage());
         }
     }
 

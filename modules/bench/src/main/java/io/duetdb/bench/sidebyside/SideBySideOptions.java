@@ -5,7 +5,7 @@ import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The settings of a side-by-side run; the defaults are the documented run (about 14 minutes). */
+/** The settings of a side-by-side run; the defaults are the documented run (about 35 minutes). */
 @Command(name = "side-by-side", mixinStandardHelpOptions = true,
     description = "Duet vs etcd vs a no-op gRPC service (3-node clusters on loopback), then the engine vs "
         + "RocksDB vs a naive log; tables, JSON and PNG charts in --out.")
@@ -22,8 +22,14 @@ final class SideBySideOptions {
     @Option(names = "--systems", split = ",", description = "of duet, etcd, noop, and Duet variants as "
         + "duet:NODE-FLAGS (space-separated), e.g. 'duet:--max-in-flight-entries=16' (default: ${DEFAULT-VALUE})")
     List<String> systems = List.of("duet", "etcd", "noop");
-    @Option(names = "--shapes", split = ",", description = "CLIENTS/CONNS (default: ${DEFAULT-VALUE})")
+    @Option(names = "--shapes", split = ",", description = "CLIENTS/CONNS of the put trials (default: ${DEFAULT-VALUE})")
     List<String> shapes = List.of("1/1", "16/4", "64/8", "256/16");
+    @Option(names = "--read-shapes", split = ",", description = "CLIENTS/CONNS of the read and mixed trials "
+        + "(default: ${DEFAULT-VALUE})")
+    List<String> readShapes = List.of("1/1", "64/8", "256/16");
+    @Option(names = "--workloads", split = ",", description = "of put, read-leader, read-follower, "
+        + "read-serializable, mix-90-10 (default: ${DEFAULT-VALUE})")
+    List<String> workloads = List.of("put", "read-leader", "read-follower", "read-serializable", "mix-90-10");
     @Option(names = "--rounds", description = "rounds of every shape and system, the order rotating "
         + "(default: ${DEFAULT-VALUE})")
     int rounds = 2;

@@ -12,8 +12,15 @@ interface SystemUnderTest extends AutoCloseable {
         return name();
     }
 
-    /** The endpoints duet-bench is given (etcd: the leader only, as etcd's --target-leader). */
+    /** Every client endpoint, for the log. */
     List<String> endpoints();
+
+    /**
+     * The endpoints a trial's client is given: for {@link ClusterWorkload.Member#ANY} what puts use
+     * (Duet: all, its client finds the leader; etcd: the leader only, as etcd's --target-leader), else
+     * the member that leads, or one that follows, as the system says now.
+     */
+    List<String> endpoints(ClusterWorkload.Member member) throws InterruptedException;
 
     /** Fails if a process of the system has exited. */
     void checkAlive();

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The Jepsen-style smoke suite for CI: partition, kill, pause, storage-fault, membership, mixed and
-# follower reads, and the two sensitivity tests and their control, each about 40-90 s of load, on real node processes in network namespaces.
+# follower reads, a store at its space quota, and the two sensitivity tests and their control, each about 40-90 s of load, on real node processes in network namespaces.
 # Run it after the build (`./mvnw -B verify` at the root builds the server and this module).
 #
 #   jepsen/ci.sh                      the smoke suite
@@ -55,7 +55,7 @@ trap cleanup EXIT INT TERM
 cleanup
 
 rc=0
-# Bounded: ten scenarios take about 13 minutes here; a hung harness is killed after 20.
+# Bounded: eleven scenarios take about 14 minutes here; a hung harness is killed after 20.
 timeout --kill-after=30s 1200s java -Xmx2g -cp "target/classes:target/lib/*" clojure.main \
     -m duet.jepsen.cli smoke "$@" | tee target/smoke.log || rc=$?
 if ! grep -q '^jepsen: [0-9]* passed, [0-9]* failed' target/smoke.log; then

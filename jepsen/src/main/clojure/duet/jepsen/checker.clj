@@ -81,6 +81,19 @@
              :unexpected-count (count unexpected), :unexpected (vec (take 50 unexpected))
              :failed-but-present (vec (take 50 failed-but-present))}))))))
 
+(defn quota-reached
+  "Valid when at least `min-refusals` adds were refused with RESOURCE_EXHAUSTED: the run filled
+  its store to the space quota, so the rest of the test shows what happens there."
+  [min-refusals]
+  (reify Checker
+    (check [_ _ history _]
+      (let [refused (count (filter #(and (= :fail (:type %)) (= :add (:f %))
+                                         (= :RESOURCE_EXHAUSTED (first (:error %))))
+                                   history))]
+        {:valid? (>= refused min-refusals)
+         :refused-for-space refused
+         :min-refusals min-refusals}))))
+
 (def fatal-log-patterns
   "Log lines that mean a node is broken, whatever the history says."
   [#"stops serving" #"could not start" #"OutOfMemoryError" #"StackOverflowError"

@@ -8,7 +8,8 @@
   change nothing), a cas whose compare did not hold, a write refused before it was applied, or
   one that never left this process (no attempt, or the only attempt could not connect). Every
   other failure is :info: the write may or may not have happened."
-  (:require [duet.jepsen.client :as client]
+  (:require [clojure.string]
+            [duet.jepsen.client :as client]
             [duet.jepsen.duet-db :as duet-db])
   (:import (io.duetdb.client Compare DuetClient DuetException KeyValue KvClient Op RangeQuery
                              RangeResult TxnResult)
@@ -56,10 +57,20 @@
         (.build))))
 
 (defn- value-of
-  "A stored value as the harness wrote it (a number), kept as text if it is not one."
+  "A stored value as the harness wrote it (a number, perhaps followed by a space and padding),
+  kept as text if it is not one."
   [^KeyValue kv]
-  (let [s (.toStringUtf8 (.value kv))]
-    (or (parse-long s) s)))
+  (let [s (.toStringUtf8 (.value kv))
+        n (first (clojure.string/split s #" " 2))]
+    (or (parse-long n) s)))
+
+(defn padded
+  "The text of value v, followed by a space and `padding` filler bytes when padding is positive
+  (large values fill a store toward its space quota)."
+  [v padding]
+  (if (pos? (or padding 0))
+    (str v " " (apply str (repeat padding \x)))
+    (str v)))
 
 (defn register-key [k] (str "r/" k))
 
@@ -101,11 +112,11 @@
   client/Client
   (open! [_ test node] (->SetClient (open-client test node)))
   (setup! [_ _])
-  (invoke! [_ _ op]
+  (invoke! [_ test op]
     (let [kv (.kv conn)]
       (try
         (case (:f op)
-          :add (do (.put kv ^String (set-key (:value op)) ^String (str (:value op)))
+          :add (do (.put kv ^String (set-key (:value op)) ^String (padded (:value op) (:value-padding-bytes test)))
                    (assoc op :type :ok))
           :read (let [^RangeResult r (.range kv (RangeQuery/prefix ^String set-prefix))]
                   (if (.more r)

@@ -44,7 +44,7 @@
     (concat ["ip" "netns" "exec" (net/node-ns node)
              (str (System/getProperty "java.home") "/bin/java")
              ;; small heaps and a quick-starting JIT: three or five JVMs share two cores
-             "-Xmx256m" "-XX:+UseSerialGC" "-XX:TieredStopAtLevel=1"
+             "-Xmx256m" "-XX:+ExitOnOutOfMemoryError" "-XX:+UseSerialGC" "-XX:TieredStopAtLevel=1"
              "-Dorg.slf4j.simpleLogger.showDateTime=true"
              "-cp" (:server-classpath test) "io.duetdb.server.DuetNodeMain"
              "--id" node "--data-dir" (str (data-dir test node))

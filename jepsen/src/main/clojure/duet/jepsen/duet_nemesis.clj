@@ -117,11 +117,12 @@
 (def ^:private probe-timeout-ms 30000)
 
 (defn probe-write!
-  "Writes one key (outside the workloads' prefixes) and returns :ok once it committed: a cluster
-  whose nodes all say they are ready must also accept writes."
+  "Deletes one key (outside the workloads' prefixes) and returns :ok once the delete committed: a
+  cluster whose nodes all say they are ready must also accept writes. A delete, because a store at
+  its space quota refuses puts by design but commits deletes."
   [test]
   (try (-> (duet-db/admin-client (:db test) test) .kv (.withTimeout (Duration/ofMillis probe-timeout-ms))
-           (.put "jepsen/probe" (str (System/currentTimeMillis))))
+           (.delete "jepsen/probe"))
        :ok
        (catch Exception e (str "the probe write failed: " (.getMessage e)))))
 

@@ -134,6 +134,13 @@
    :follower-reads {:workload :register :faults [:partition :kill :pause] :interval-s 5
                     :partition-shapes [:isolate-leader :isolate-one :random-halves]
                     :read-fraction 0.75 :rate-hz 60}
+   ;; A store at its space quota under partitions and kills: 8 KiB adds fill the 1 MiB quota in
+   ;; seconds, and every later add must be refused with RESOURCE_EXHAUSTED (:fail: certainly not
+   ;; applied, so the set checker fails the run if one is there), no acknowledged add may be lost,
+   ;; and no member may run out of heap (the log scan). The quota checker makes sure the run got
+   ;; there.
+   :space-quota {:workload :set :faults [:partition :kill] :value-padding-bytes 8192
+                 :server-args ["--space-quota-bytes" "1048576"] :min-space-refusals 50}
    ;; The same run with linearizable reads (the default): it must pass.
    :sensitivity-control {:workload :register :faults [:partition] :partition-shapes [:isolate-leader]
                          :server-args ["--election-timeout-ms" "300:6000"] :interval-s 7
@@ -143,15 +150,16 @@
 
 (def smoke-suite
   "The CI suite, in order. `ring` (5 nodes) and the long campaigns run by hand."
-  [:partition :kill :pause :storage :membership :mixed :follower-reads :sensitivity :sensitivity-read-index
-   :sensitivity-control])
+  [:partition :kill :pause :storage :membership :mixed :follower-reads :space-quota :sensitivity
+   :sensitivity-read-index :sensitivity-control])
 
-(defn- checker-for [workload db]
+(defn- checker-for [workload db opts]
   (checker/compose
-   {:workload (:checker workload)
-    :stats (checker/stats)
-    :exceptions (checker/log-scan (fn [test] (into {} (for [n (:nodes test)] [n (db/log-files db test n)]))))
-    :faults (duet-nemesis/faults-checker)}))
+   (cond-> {:workload (:checker workload)
+            :stats (checker/stats)
+            :exceptions (checker/log-scan (fn [test] (into {} (for [n (:nodes test)] [n (db/log-files db test n)]))))
+            :faults (duet-nemesis/faults-checker)}
+     (:min-space-refusals opts) (assoc :space-quota (checker/quota-reached (:min-space-refusals opts))))))
 
 (defn test-map
   "The test for a scenario; opts override the defaults and the scenario's settings."
@@ -181,6 +189,6 @@
                                          (gen/stagger (/ 1.0 (:rate-hz o)) (:generator wl))))
                         (gen/nemesis (fault :heal nil))
                         (gen/clients (:final-generator wl)))
-            :checker (checker-for wl db)
+            :checker (checker-for wl db o)
             ;; a safety bound over the generator's own limits: load, heal, final reads
             :deadline-ms (* 1000 (+ (:time-limit-s o) 600))})))

@@ -56,3 +56,13 @@
                                    "14 [sm] ERROR z - replica n1 stops serving: applying entry 7 failed"])]
     (is (= {"IOException" 1 "StatusRuntimeException" 1} (:exceptions s)))
     (is (= 1 (count (:fatal s))))))
+
+(deftest quota-reached-counts-adds-refused-for-space
+  (let [refused (fn [p v] [{:process p :type :invoke :f :add :value v}
+                           {:process p :type :fail :f :add :value v :error [:RESOURCE_EXHAUSTED "space exceeded"]}])
+        h (vec (concat (refused 0 1) (refused 1 2)
+                       [{:process 2 :type :invoke :f :add :value 3}
+                        {:process 2 :type :fail :f :add :value 3 :error [:UNAVAILABLE "no leader"]}]))]
+    (is (true? (:valid? (check (checker/quota-reached 2) h))))
+    (is (= 2 (:refused-for-space (check (checker/quota-reached 2) h))))
+    (is (false? (:valid? (check (checker/quota-reached 3) h))) "other failures do not count")))

@@ -66,6 +66,13 @@ class InvariantsCanFailTest {
                 "expected one PodDisruptionBudget selecting the pods, found 0"),
             breaks("PDB allowing two members down", false,
                 o -> pdb(o).getSpec().setMaxUnavailable(new IntOrString(2)), "maxUnavailable: 1"),
+            breaks("a heap as large as the memory limit", false,
+                o -> env(o, "JAVA_OPTS", "-Xmx1g -XX:+ExitOnOutOfMemoryError"),
+                "memory limit 1024 MiB does not hold the heap (1024 MiB)"),
+            breaks("JVM options that let a member limp on out of heap", false,
+                o -> env(o, "JAVA_OPTS", "-Xmx256m -XX:MaxDirectMemorySize=128m"), "lacks -XX:+ExitOnOutOfMemoryError"),
+            breaks("a space quota the heap cannot hold", false,
+                o -> env(o, "DUET_SPACE_QUOTA_BYTES", String.valueOf(900L << 20)), "does not fit this node's heap"),
             breaks("a container running as root", false,
                 o -> duet(o).getSecurityContext().setRunAsUser(0L), "may run as root"),
             breaks("root allowed", false, o -> {
@@ -153,8 +160,14 @@ class InvariantsCanFailTest {
             .filter(s -> s.getMetadata().getName().equals(name)).findFirst().orElseThrow();
     }
 
+    /** Sets a variable of the duet container, adding it when the rendering has none. */
     static void env(final List<Object> objects, final String name, final String value) {
-        final V1EnvVar v = duet(objects).getEnv().stream().filter(e -> e.getName().equals(name)).findFirst().orElseThrow();
+        final V1EnvVar v = duet(objects).getEnv().stream().filter(e -> e.getName().equals(name)).findFirst()
+            .orElseGet(() -> {
+                final V1EnvVar added = new V1EnvVar().name(name);
+                duet(objects).getEnv().add(added);
+                return added;
+            });
         v.setValue(value);
     }
 }

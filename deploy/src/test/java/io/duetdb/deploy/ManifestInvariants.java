@@ -104,6 +104,7 @@ final class ManifestInvariants {
             return;
         }
         final NodeConfig node = first.config();
+        violations.addAll(MemoryBudget.violations(duet, first));
         checkProbes(duet, node);
         checkPreStop(duet, node, pod);
         checkServices(sts, duet, podLabels, node);

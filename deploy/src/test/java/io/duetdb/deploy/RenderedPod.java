@@ -23,10 +23,13 @@ import java.util.Optional;
  * the environment names (the ConfigMap's duet.yaml, TLS files from a Secret) must be files of
  * volumes the container mounts; here they are copied or stood in for under {@code scratch}.
  *
- * @param env    the environment kubelet would give the container
- * @param config the node's configuration, members and join included
+ * @param env        the environment kubelet would give the container
+ * @param config     the node's configuration, members and join included (the space quota resolved
+ *                   against this JVM's heap, not the pod's: {@code configYaml} and {@code env} hold
+ *                   the setting itself)
+ * @param configYaml the ConfigMap's duet.yaml the container reads, or empty
  */
-record RenderedPod(Map<String, String> env, NodeConfig config) {
+record RenderedPod(Map<String, String> env, NodeConfig config, String configYaml) {
     /** Why a pod cannot be rendered into a node configuration. */
     static final class Unstartable extends Exception {
         Unstartable(final String message) {
@@ -40,9 +43,11 @@ record RenderedPod(Map<String, String> env, NodeConfig config) {
         final Map<String, String> env = PodEnvironment.of(c, sts.getMetadata().getName() + "-" + ordinal, namespace);
         final Map<String, String> local = new LinkedHashMap<>(env);
         final Path dir = Files.createTempDirectory(scratch, "pod-" + ordinal + "-");
+        String yaml = "";
         if (env.containsKey("DUET_CONFIG")) {
             final Path copy = dir.resolve("duet.yaml");
-            Files.writeString(copy, configMapFile(sts, c, configMaps, env.get("DUET_CONFIG")));
+            yaml = configMapFile(sts, c, configMaps, env.get("DUET_CONFIG"));
+            Files.writeString(copy, yaml);
             local.put("DUET_CONFIG", copy.toString());
         }
         final String dataDir = env.get("DUET_DATA_DIR");
@@ -65,7 +70,7 @@ record RenderedPod(Map<String, String> env, NodeConfig config) {
         try {
             final NodeConfig resolved = ContainerMain.resolve(args, local);
             final List<String> planned = ContainerMain.plan(args, local, resolved, hosts -> Optional.empty());
-            return new RenderedPod(env, ConfigLoader.load(planned.toArray(String[]::new), local));
+            return new RenderedPod(env, ConfigLoader.load(planned.toArray(String[]::new), local), yaml);
         } catch (final IllegalArgumentException e) {
             throw new Unstartable("pod " + ordinal + " would not start: " + e.getMessage().lines().findFirst().orElse(""));
         }

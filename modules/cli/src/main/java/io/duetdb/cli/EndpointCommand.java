@@ -26,7 +26,7 @@ final class EndpointCommand {
     boolean cluster;
 
     @Command(name = "status", mixinStandardHelpOptions = true, description = {
-        "One row per endpoint: member id, leader, term, indexes, keys, memory, WAL bytes, I/O backend, latency (of a second call, once connected).",
+        "One row per endpoint: member id, leader, term, indexes, keys, memory, space used of the quota, WAL bytes, I/O backend, latency (of a second call, once connected), errors and alarms (NOSPACE: the space quota refuses writes).",
         "Exit code 1 if any endpoint did not answer."})
     int status() {
         final GlobalOptions global = GlobalOptions.of(spec);
@@ -47,22 +47,40 @@ final class EndpointCommand {
                         "memory_used_bytes", s.memoryUsedBytes(), "wal_bytes", s.walBytes(), "io_backend",
                         s.ioBackend(), "api_transport", s.apiTransport(), "tls", s.tls(), "snapshot_index",
                         s.snapshotIndex(), "repaired_intents", s.repairedIntents(), "failure", s.failure(),
-                        "took_ms", tookMs, "error", null));
+                        "space_used_bytes", s.spaceUsedBytes(), "space_quota_bytes", s.spaceQuotaBytes(),
+                        "alarms", s.alarms(), "took_ms", tookMs, "error", null));
                     rows.add(List.of(endpoint, s.memberId(), Boolean.toString(s.isLeader()), Long.toString(s.raftTerm()),
                         Long.toString(s.commitIndex()), Long.toString(s.appliedIndex()), Long.toString(s.keyCount()),
-                        Sizes.human(s.memoryUsedBytes()), Sizes.human(s.walBytes()), s.ioBackend(),
-                        String.format("%.1f ms", tookMs), s.failure()));
+                        Sizes.human(s.memoryUsedBytes()), space(s), Sizes.human(s.walBytes()), s.ioBackend(),
+                        String.format("%.1f ms", tookMs), errors(s)));
                     allOk &= s.healthy();
                 } catch (final DuetException e) {
                     allOk = false;
                     json.add(Views.map("endpoint", endpoint, "error", e.getMessage()));
-                    rows.add(List.of(endpoint, "", "", "", "", "", "", "", "", "", "", e.code().toString()));
+                    rows.add(List.of(endpoint, "", "", "", "", "", "", "", "", "", "", "", e.code().toString()));
                 }
             }
         }
         global.output(spec, OutputFormat.table).print(json, new Output.Table(List.of("ENDPOINT", "ID", "IS LEADER",
-            "TERM", "COMMIT", "APPLIED", "KEYS", "MEMORY", "WAL", "IO BACKEND", "LATENCY", "ERRORS"), rows));
+            "TERM", "COMMIT", "APPLIED", "KEYS", "MEMORY", "SPACE", "WAL", "IO BACKEND", "LATENCY", "ERRORS"), rows));
         return allOk ? DuetCtl.EXIT_OK : DuetCtl.EXIT_ERROR;
+    }
+
+    /** "12 MiB / 409 MiB (3%)": the space quota's usage. */
+    private static String space(final NodeStatus s) {
+        return s.spaceQuotaBytes() == 0 ? Sizes.human(s.spaceUsedBytes())
+            : Sizes.human(s.spaceUsedBytes()) + " / " + Sizes.human(s.spaceQuotaBytes()) + " ("
+                + 100 * s.spaceUsedBytes() / s.spaceQuotaBytes() + "%)";
+    }
+
+    /** The failure and the alarms, as etcdctl shows them: "alarm:NOSPACE". */
+    private static String errors(final NodeStatus s) {
+        final List<String> parts = new ArrayList<>();
+        if (!s.failure().isEmpty()) {
+            parts.add(s.failure());
+        }
+        s.alarms().forEach(a -> parts.add("alarm:" + a));
+        return String.join(", ", parts);
     }
 
     @Command(name = "health", mixinStandardHelpOptions = true, description = {

@@ -32,6 +32,9 @@ enum CallKind {
         if (code == Status.Code.RESOURCE_EXHAUSTED && Failures.isMessageTooLarge(status)) {
             return false; // the same message is as large the next time
         }
+        if (Failures.isSpaceExceeded(status)) {
+            return false; // space comes back when someone deletes, not within a retry's backoff
+        }
         return switch (this) {
             case READ -> code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED;
             case WRITE -> code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED
@@ -42,7 +45,8 @@ enum CallKind {
 
     /**
      * Whether a write attempt that failed with {@code code} was surely not applied: refused before
-     * it reached the log (invalid, or the write queue was full).
+     * it reached the log (invalid, or the write queue was full), or refused at apply by the space
+     * quota (also RESOURCE_EXHAUSTED: nothing of it was applied).
      */
     static boolean surelyNotApplied(final Status.Code code) {
         return code == Status.Code.INVALID_ARGUMENT || code == Status.Code.RESOURCE_EXHAUSTED;

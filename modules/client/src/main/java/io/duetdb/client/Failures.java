@@ -15,6 +15,12 @@ final class Failures {
         return d != null && d.contains("exceeds maximum size");
     }
 
+    /** The cluster's space quota refused the write (the server's message starts so). */
+    static boolean isSpaceExceeded(final Status status) {
+        final String d = status.getDescription();
+        return status.getCode() == Status.Code.RESOURCE_EXHAUSTED && d != null && d.startsWith("space exceeded");
+    }
+
     static DuetException of(final CallSpec spec, final Status status, final Throwable cause, final int attempts,
                             final List<String> tried, final boolean outcomeUnknown, final int maxInboundBytes) {
         final long elapsedMs = spec.timeoutMs() - TimeUnit.NANOSECONDS.toMillis(spec.deadlineNanos()
@@ -55,6 +61,9 @@ final class Failures {
             case RESOURCE_EXHAUSTED -> isMessageTooLarge(status)
                 ? "A message is above a size limit (this client accepts replies up to maxInboundMessageBytes = "
                     + maxInboundBytes + " bytes): read with a limit and page (RangeQuery.after), or write less at once."
+                : isSpaceExceeded(status)
+                ? "The cluster's space quota is full; it was not retried. Reads and deletes still work: delete keys "
+                    + "to free space, or raise space-quota-bytes on every member (duetctl endpoint status shows usage)."
                 : "The node's write queue stayed full: slow down.";
             case INVALID_ARGUMENT -> "The request is invalid; it was not retried.";
             case FAILED_PRECONDITION, ALREADY_EXISTS, NOT_FOUND -> "Not retried.";

@@ -1,6 +1,7 @@
 package io.duetdb.client;
 
 import io.duetdb.api.v1.StatusResponse;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,20 +26,26 @@ import java.util.Map;
  * @param walBytes          disk bytes of its logs
  * @param repairedIntents   log records it repaired from replicas since it started
  * @param recoveryActions   what its last restart recovery did, per action
+ * @param spaceUsedBytes    what the replicated store costs, as counted against the space quota
+ * @param spaceQuotaBytes   the node's space quota
+ * @param alarms            alarms raised ("NOSPACE": writes that add bytes are refused); empty when none
  */
 public record NodeStatus(String endpoint, Header header, String memberId, String leaderId, long raftTerm,
                          long commitIndex, long appliedIndex, long digest, long keyCount, long snapshotIndex,
                          String failure, boolean tls, String apiTransport, String ioBackend, long memoryUsedBytes,
-                         long walBytes, long repairedIntents, Map<String, Long> recoveryActions) {
+                         long walBytes, long repairedIntents, Map<String, Long> recoveryActions,
+                         long spaceUsedBytes, long spaceQuotaBytes, List<String> alarms) {
     public NodeStatus {
         recoveryActions = Map.copyOf(recoveryActions);
+        alarms = List.copyOf(alarms);
     }
 
     static NodeStatus of(final String endpoint, final StatusResponse s) {
         return new NodeStatus(endpoint, Header.of(s.getHeader()), s.getMemberId(), s.getLeaderId(), s.getRaftTerm(),
             s.getCommitIndex(), s.getAppliedIndex(), s.getDigest(), s.getKeyCount(), s.getSnapshotIndex(),
             s.getFailure(), s.getTls(), s.getApiTransport(), s.getIoBackend(), s.getMemoryUsedBytes(),
-            s.getWalBytes(), s.getRepairedIntents(), s.getRecoveryActionsMap());
+            s.getWalBytes(), s.getRepairedIntents(), s.getRecoveryActionsMap(), s.getSpaceUsedBytes(),
+            s.getSpaceQuotaBytes(), s.getAlarmsList());
     }
 
     /** Whether this node is the leader (by its own word). */

@@ -9,6 +9,7 @@ import io.duetdb.server.api.MaintenanceService;
 import io.duetdb.server.admin.GrpcServerMetricsInterceptor;
 import io.duetdb.server.admin.DuetMetricNames;
 import io.duetdb.server.admin.ReplicaGauges;
+import io.duetdb.server.admin.SpaceGauges;
 import io.duetdb.server.admin.WalGauges;
 import io.duetdb.server.admin.WriteEntryMetrics;
 import io.duetdb.server.config.NodeConfig;
@@ -25,6 +26,7 @@ import io.duetdb.server.replication.IntentRepair;
 import io.duetdb.server.replication.PeerEndpoint;
 import io.duetdb.server.replication.ReplicaLimits;
 import io.duetdb.server.replication.ReplicaService;
+import io.duetdb.server.replication.SpaceQuota;
 import io.duetdb.server.replication.WriteBatcher;
 import io.duetdb.storage.io.DirectoryLock;
 import io.duetdb.storage.table.KvTable;
@@ -107,7 +109,7 @@ public final class DuetNode implements AutoCloseable {
         this.transport = new GrpcTransport(config.tls());
         this.peerChannels = new PeerChannels(address -> transport.channel(address, ReplicaLimits.MAX_MESSAGE_BYTES));
         this.stateMachine = new DuetStateMachine(config.dataDir(), WalGauges.withSyncLatency(config.storeOptions(), metrics),
-            sm -> new IntentRepair(config.id(), () -> peerEndpoints(sm),
+            new SpaceQuota(config.spaceQuotaBytes()), sm -> new IntentRepair(config.id(), () -> peerEndpoints(sm),
                 DuetStateMachine.newRepairCounter(metrics), REPAIR_CALL_DEADLINE_MS, REPAIR_ROUNDS, REPAIR_BACKOFF_MS,
                 peerChannels::get),
             onFailure);
@@ -123,9 +125,11 @@ public final class DuetNode implements AutoCloseable {
             .setProperties(RaftSettings.client()).setParameters(raftTls).setRetryPolicy(RaftSettings.clientRetryPolicy()).build();
         final WriteBatcher.Limits defaults = WriteBatcher.Limits.defaults();
         final WriteBatcher.Limits limits = new WriteBatcher.Limits(config.maxInFlightEntries(),
-            defaults.maxEntryWrites(), defaults.maxEntryBytes(), defaults.maxQueuedWrites(), defaults.maxQueuedBytes());
+            defaults.maxEntryWrites(), defaults.maxEntryBytes(), defaults.maxQueuedWrites(),
+            WriteBatcher.Limits.queuedBytesForHeap(Runtime.getRuntime().maxMemory()));
         this.batcher = new WriteBatcher(WriteEntryMetrics.instrument(this::propose, metrics),
-            config.batching() ? limits : limits.unbatched());
+            config.batching() ? limits : limits.unbatched(), config.spaceQuotaBytes());
+        SpaceGauges.register(metrics, stateMachine);
         WalGauges.register(metrics, stateMachine::walStats);
         metrics.register(DuetMetricNames.RECOVERY_SECONDS, (Gauge<Double>) () -> stateMachine.recoveryNanos() < 0 ? null
             : stateMachine.recoveryNanos() / 1e9);

@@ -43,6 +43,12 @@ public final class DuetMetricNames {
     public static final String REPLICA_FAILED = "duet_replica_failed";
     public static final String RECOVERY_SECONDS = "duet_recovery_seconds";
 
+    // the space quota (SpaceGauges)
+    public static final String SPACE_USED_BYTES = "duet_space_used_bytes";
+    public static final String SPACE_QUOTA_BYTES = "duet_space_quota_bytes";
+    public static final String SPACE_ALARM = "duet_space_alarm";
+    public static final String SPACE_REFUSED = "duet_space_refused_writes_total";
+
     /** Registered by DuetStateMachine.newRepairCounter. */
     public static final String REPAIRED_INTENTS = "duet_repaired_intents_total";
 
@@ -77,6 +83,13 @@ public final class DuetMetricNames {
         Map.entry(REPLICA_FAILED, "1 when this replica has stopped serving after a failure, else 0"),
         Map.entry(RECOVERY_SECONDS, "How long this replica took to open its storage at startup: scan both logs, "
             + "load the newest checkpoint, replay the intents after it"),
+        Map.entry(SPACE_USED_BYTES, "Bytes the replicated store costs (keys, values, per-key overhead, sessions), "
+            + "as every member computes it from the log"),
+        Map.entry(SPACE_QUOTA_BYTES, "This member's space quota (space-quota-bytes)"),
+        Map.entry(SPACE_ALARM, "1 while the space alarm is on: writes that add bytes are refused until usage is at "
+            + "most 95% of the quota, else 0"),
+        Map.entry(SPACE_REFUSED, "Writes refused for space, by where: stage=\"propose\" (this member, before "
+            + "proposing) or stage=\"apply\" (at apply; every member counts the same ones)"),
         Map.entry(REPAIRED_INTENTS, "Intents this replica repaired from other replicas"));
 
     private DuetMetricNames() {

@@ -1,6 +1,7 @@
 package io.duetdb.server.api;
 
 import io.duetdb.server.read.NoReadIndexException;
+import io.duetdb.server.replication.SpaceQuota;
 import io.duetdb.server.replication.WriteBatcher;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -30,7 +31,8 @@ public final class GrpcErrors {
         if (t instanceof IllegalArgumentException) {
             return Status.INVALID_ARGUMENT.withDescription(t.getMessage()).asRuntimeException();
         }
-        if (t instanceof WriteBatcher.QueueFullException || t instanceof ResourceUnavailableException) {
+        if (t instanceof WriteBatcher.QueueFullException || t instanceof ResourceUnavailableException
+            || t instanceof SpaceQuota.SpaceExceededException) {
             return Status.RESOURCE_EXHAUSTED.withDescription(t.getMessage()).asRuntimeException();
         }
         if (t instanceof StateMachineException && t.getMessage() != null

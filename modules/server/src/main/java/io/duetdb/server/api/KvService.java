@@ -15,6 +15,7 @@ import io.duetdb.api.v1.TxnResponse;
 import io.duetdb.api.v1.WriteId;
 import io.duetdb.server.DuetNode;
 import io.duetdb.server.replication.ClientWrite;
+import io.duetdb.server.replication.DuetStateMachine;
 import io.duetdb.storage.table.InvalidOpException;
 import io.duetdb.storage.table.Op;
 import io.duetdb.storage.table.OpValidator;
@@ -108,12 +109,17 @@ public final class KvService extends KVGrpc.KVImplBase {
         }
         final CompletableFuture<WriteOutcome> outcome;
         try {
+            final DuetStateMachine sm = node.stateMachine();
+            sm.spaceQuota().checkBeforeProposing(sm.spaceUsedBytes(), () -> sm.estimateGrowthBytes(write.op()));
             outcome = node.batcher().submit(write);
         } catch (final RuntimeException e) {
             response.onError(GrpcErrors.toStatus(e));
             return;
         }
         outcome.thenApply(o -> {
+            if (o.getStatus() == WriteOutcome.Status.SPACE_EXCEEDED) {
+                throw Status.RESOURCE_EXHAUSTED.withDescription(o.getRefusal()).asRuntimeException();
+            }
             if (o.getStatus() == WriteOutcome.Status.SEQUENCE_EXPIRED) {
                 throw Status.FAILED_PRECONDITION.withDescription("write id sequence " + id.getSequence()
                     + " is older than the newest " + io.duetdb.server.replication.SessionTable.WINDOW

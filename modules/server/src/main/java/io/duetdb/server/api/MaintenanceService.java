@@ -38,6 +38,9 @@ import org.apache.ratis.statemachine.impl.FileListSnapshotInfo;
  * download, and a checksum verification of the node's logs and checkpoint.
  */
 public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
+    /** The alarm Status lists while the space quota refuses writes (etcd's name for it). */
+    public static final String SPACE_ALARM = "NOSPACE";
+
     private static final long SNAPSHOT_TIMEOUT_MS = 120_000;
     /** Downloads and verifications read whole files: at most this many run at once per node. */
     static final int MAX_CONCURRENT_BULK_CALLS = 2;
@@ -83,7 +86,12 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
                 .setMemoryUsedBytes(rt.totalMemory() - rt.freeMemory())
                 .setWalBytes(sm.walStats().stream().mapToLong(WalStats::diskBytes).sum())
                 .setApiTransport(node.transportName())
-                .setTls(node.config().tls().enabled());
+                .setTls(node.config().tls().enabled())
+                .setSpaceUsedBytes(sm.spaceUsedBytes())
+                .setSpaceQuotaBytes(sm.spaceQuota().quotaBytes());
+            if (sm.spaceQuota().alarm()) {
+                b.addAlarms(SPACE_ALARM);
+            }
             for (final Map.Entry<RecoveryAction, Long> e : sm.recoveryActions().entrySet()) {
                 b.putRecoveryActions(e.getKey().name(), e.getValue());
             }

@@ -135,7 +135,9 @@ public final class ConfigLoader {
                     (int) t.number(Setting.MAX_TXN_OPS)),
                 NodeConfig.ReadMode.parse(t.choice(Setting.READ_OPTION, "linearizable", "default",
                     "unconfirmed-read-index")),
-                t.number(Setting.READY_MAX_LAG_ENTRIES), tls);
+                t.number(Setting.READY_MAX_LAG_ENTRIES),
+                SpaceQuotaSizing.resolve(t.required(Setting.SPACE_QUOTA_BYTES).text(), Runtime.getRuntime().maxMemory()),
+                tls);
         } catch (final IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid configuration: " + e.getMessage());
         }

@@ -24,13 +24,15 @@ import java.util.UUID;
  * @param requestLimits the limits every client request is checked against at the edge
  * @param readMode how reads that are not serializable are served: {@link ReadMode#LINEARIZABLE} unless
  *     testing that the Jepsen checker catches stale reads
+ * @param spaceQuotaBytes the space quota in bytes ({@link SpaceQuotaSizing}), already fitted to the heap
  * @param tls TLS on the client and peer ports, or {@link Tls#OFF}
  */
 public record NodeConfig(String id, Path dataDir, String host, String listenHost, int peerPort, int clientPort,
                          int adminPort, List<Member> members, boolean join, UUID groupId, IoMode ioMode,
                          long snapshotEveryEntries, int electionTimeoutMinMs, int electionTimeoutMaxMs,
                          boolean batching, int maxInFlightEntries, long raftSegmentBytes, long intentSegmentBytes,
-                         RequestLimits requestLimits, ReadMode readMode, long readyMaxLagEntries, Tls tls) {
+                         RequestLimits requestLimits, ReadMode readMode, long readyMaxLagEntries,
+                         long spaceQuotaBytes, Tls tls) {
     /** The fixed Raft group id of a Duet cluster (one group per cluster). */
     public static final UUID DEFAULT_GROUP_ID = UUID.fromString("d0e70000-0000-4000-8000-000000000001");
 
@@ -134,6 +136,10 @@ public record NodeConfig(String id, Path dataDir, String host, String listenHost
         if (snapshotEveryEntries < 1 || maxInFlightEntries < 1 || readyMaxLagEntries < 0) {
             throw new IllegalArgumentException("snapshot-every and max-in-flight-entries must be >= 1, "
                 + "ready-max-lag-entries >= 0");
+        }
+        if (spaceQuotaBytes < SpaceQuotaSizing.MIN_QUOTA_BYTES) {
+            throw new IllegalArgumentException("space-quota-bytes " + spaceQuotaBytes + " is below "
+                + SpaceQuotaSizing.MIN_QUOTA_BYTES);
         }
         if (raftSegmentBytes < 64 * 1024) {
             throw new IllegalArgumentException("raft-segment-bytes " + raftSegmentBytes + " is below 65536");

@@ -36,6 +36,10 @@ public enum Setting {
     READ_OPTION("read-option", "linearizable", "linearizable (Duet's ReadIndex, on any member); default (Ratis's "
         + "leader-local reads) and unconfirmed-read-index (the read index without asking a majority) are NOT "
         + "linearizable under partitions: only for showing that the Jepsen checker catches stale reads"),
+    SPACE_QUOTA_BYTES("space-quota-bytes", SpaceQuotaSizing.AUTO, "bytes the replicated store may hold (keys, "
+        + "values, per-key overhead, sessions); past it writes that add bytes get RESOURCE_EXHAUSTED. auto: "
+        + SpaceQuotaSizing.DEFAULT_PERCENT_OF_HEAP + "% of the max heap; at most "
+        + SpaceQuotaSizing.MAX_PERCENT_OF_HEAP + "%. Set the same on every member"),
     READY_MAX_LAG_ENTRIES("ready-max-lag-entries", "1000",
         "a node is ready (/readyz, gRPC health) when it applied to within this many entries of the commit index"),
     TLS_CERT_FILE("tls-cert-file", null, "PEM certificate chain: turns TLS on for the client and peer ports"),

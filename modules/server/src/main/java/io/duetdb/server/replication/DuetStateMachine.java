@@ -67,6 +67,7 @@ public final class DuetStateMachine extends BaseStateMachine {
     private final OpValidator validator;
     private final Function<DuetStateMachine, IntentRepair> repairFactory;
     private final Consumer<String> onFailure;
+    private final SpaceQuota spaceQuota;
     private final ExecutorService repairExecutor = Executors.newSingleThreadExecutor(r -> {
         final Thread t = new Thread(r, "duet-intent-repair");
         t.setDaemon(true);
@@ -88,9 +89,10 @@ public final class DuetStateMachine extends BaseStateMachine {
     private final AppliedIndexWaiters appliedWaiters = new AppliedIndexWaiters();
 
     public DuetStateMachine(final java.nio.file.Path dataDir, final io.duetdb.storage.StoreOptions storeOptions,
-                            final Function<DuetStateMachine, IntentRepair> repairFactory,
+                            final SpaceQuota spaceQuota, final Function<DuetStateMachine, IntentRepair> repairFactory,
                             final Consumer<String> onFailure) {
         this.dataDir = dataDir;
+        this.spaceQuota = spaceQuota;
         this.storeOptions = storeOptions;
         this.validator = new OpValidator(storeOptions.limits());
         this.repairFactory = repairFactory;
@@ -106,7 +108,7 @@ public final class DuetStateMachine extends BaseStateMachine {
         final long openStartNs = System.nanoTime();
         storage = ReplicaStorage.open(dataDir, storeOptions, snapshots);
         applier = new EntryApplier(storage.table, storage.sessions, storage.completions,
-            storage.completionLogDamaged);
+            storage.completionLogDamaged, spaceQuota);
         if (storage.snapshotIndex > 0) {
             setLastAppliedTermIndex(TermIndex.valueOf(storage.snapshotTerm, storage.snapshotIndex));
             appliedWaiters.advanceTo(storage.snapshotIndex);
@@ -144,12 +146,13 @@ public final class DuetStateMachine extends BaseStateMachine {
                 // Ratis would never write an empty payload to the intent log, yet ask read() for it.
                 throw new IllegalArgumentException("a write request carries no writes");
             }
-            final List<ClientWrite> writes = EntryCodec.decodeWrites(
-                IntentHeader.decode(header.asReadOnlyByteBuffer()), payload.asReadOnlyByteBuffer());
+            final IntentHeader decoded = IntentHeader.decode(header.asReadOnlyByteBuffer());
+            final List<ClientWrite> writes = EntryCodec.decodeWrites(decoded, payload.asReadOnlyByteBuffer());
             for (final ClientWrite w : writes) {
                 validator.validateBatch(List.of(w.op()));
             }
-            return builder.setLogData(header).setStateMachineData(payload).setStateMachineContext(writes).build();
+            return builder.setLogData(header).setStateMachineData(payload)
+                .setStateMachineContext(new DecodedEntry(decoded.spaceQuotaBytes(), writes)).build();
         } catch (final IllegalArgumentException e) {
             final TransactionContext rejected = builder.build();
             rejected.setException(new StateMachineException("invalid write request: " + e.getMessage(), false));
@@ -270,8 +273,11 @@ public final class DuetStateMachine extends BaseStateMachine {
 
     // ---- apply -----------------------------------------------------------------------------------
 
+    /** What the leader decoded in {@link #startTransaction}, kept so that its apply need not decode again. */
+    private record DecodedEntry(long spaceQuotaBytes, List<ClientWrite> writes) {
+    }
+
     @Override
-    @SuppressWarnings("unchecked")
     public CompletableFuture<Message> applyTransaction(final TransactionContext trx) {
         final LogEntryProto entry = trx.getLogEntry();
         final long term = entry.getTerm();
@@ -280,9 +286,9 @@ public final class DuetStateMachine extends BaseStateMachine {
             return CompletableFuture.failedFuture(new StateMachineException("replica failed: " + failure));
         }
         try {
-            List<ClientWrite> writes = (List<ClientWrite>) trx.getStateMachineContext();
+            DecodedEntry decoded = (DecodedEntry) trx.getStateMachineContext();
             boolean replaying = false;
-            if (writes == null) {
+            if (decoded == null) {
                 final ByteString headerBytes = entry.getStateMachineLogEntry().getLogData();
                 final IntentHeader header = IntentHeader.decode(headerBytes.asReadOnlyByteBuffer());
                 final ByteString data = entry.getStateMachineLogEntry().getStateMachineEntry().getStateMachineData();
@@ -293,9 +299,10 @@ public final class DuetStateMachine extends BaseStateMachine {
                 } else {
                     payload = data.asReadOnlyByteBuffer();
                 }
-                writes = EntryCodec.decodeWrites(header, payload);
+                decoded = new DecodedEntry(header.spaceQuotaBytes(), EntryCodec.decodeWrites(header, payload));
             }
-            final List<EntryApplier.WriteResult> results = applier.apply(term, index, writes, replaying);
+            final List<EntryApplier.WriteResult> results = applier.apply(term, index, decoded.spaceQuotaBytes(),
+                decoded.writes(), replaying);
             updateLastAppliedTermIndex(term, index);
             if (results == null || trx.getClientRequest() == null) {
                 return CompletableFuture.completedFuture(Message.EMPTY);
@@ -408,6 +415,26 @@ public final class DuetStateMachine extends BaseStateMachine {
     /** Why this replica stopped serving, or null while healthy. */
     public String failure() {
         return failure;
+    }
+
+    /** What the replicated state costs now, in bytes (see {@link SpaceQuota}); 0 before it opened. */
+    public long spaceUsedBytes() {
+        final EntryApplier a = applier;
+        return a == null ? 0 : a.usageBytes();
+    }
+
+    public SpaceQuota spaceQuota() {
+        return spaceQuota;
+    }
+
+    /**
+     * How many bytes {@code op} would add to the table as it is now, read without holding off the
+     * applier: an estimate for refusing early ({@link SpaceQuota#checkBeforeProposing}); the apply
+     * decides exactly.
+     */
+    public long estimateGrowthBytes(final io.duetdb.storage.table.Op op) {
+        final EntryApplier a = applier;
+        return a == null ? 0 : a.estimateGrowthBytes(op);
     }
 
     /** Runs a read on the table, never seeing half an entry. */

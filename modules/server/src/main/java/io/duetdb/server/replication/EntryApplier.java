@@ -8,6 +8,7 @@ import io.duetdb.storage.table.KvTable;
 import io.duetdb.storage.table.Op;
 import io.duetdb.storage.table.OpResult;
 import io.duetdb.storage.table.ResultCodec;
+import io.duetdb.storage.table.SpaceCost;
 import io.duetdb.storage.wal.CompletionLog;
 import io.duetdb.storage.wal.CompletionRecord;
 import java.io.IOException;
@@ -30,39 +31,76 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * diverged, and the node must stop. Reads take the read lock so they never see half an entry.
  */
 final class EntryApplier {
-    /** The outcome of one client write. */
-    record WriteResult(SessionTable.Verdict verdict, long revision, OpResult result) {
+    /** What became of one client write. */
+    enum Outcome { APPLIED, DUPLICATE, EXPIRED, SPACE_EXCEEDED }
+
+    /**
+     * The outcome of one client write: {@code result} when applied, the original revision when a
+     * duplicate, and {@code refusal} (a message for the client) when the space quota refused it.
+     */
+    record WriteResult(Outcome outcome, long revision, OpResult result, String refusal) {
+        static WriteResult of(final SessionTable.Check check) {
+            return new WriteResult(switch (check.verdict()) {
+                case DUPLICATE -> Outcome.DUPLICATE;
+                case EXPIRED -> Outcome.EXPIRED;
+                case APPLY -> throw new IllegalArgumentException("an applied write has a result");
+            }, check.revision(), null, null);
+        }
     }
 
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final CompletionLog completions;
     private final boolean completionLogDamaged;
     private final Map<RecoveryAction, Long> actions = new EnumMap<>(RecoveryAction.class);
+    private final SpaceQuota quota;
     private NavigableMap<Long, CompletionRecord> recovered;
-    private KvTable table;
+    private volatile KvTable table; // volatile for estimateGrowthBytes, which reads without the lock
     private SessionTable sessions;
+    private volatile long usageBytes;
 
     EntryApplier(final KvTable table, final SessionTable sessions, final CompletionLog completions,
-                 final boolean completionLogDamaged) {
+                 final boolean completionLogDamaged, final SpaceQuota quota) {
         this.table = table;
         this.sessions = sessions;
         this.completions = completions;
         this.completionLogDamaged = completionLogDamaged;
         this.recovered = completions.recovered();
+        this.quota = quota;
+        this.usageBytes = usage(table, sessions);
+        quota.observe(usageBytes, 0);
+    }
+
+    /** The bytes the replicated state costs ({@link SpaceCost}): keys, values and sessions. */
+    private static long usage(final KvTable table, final SessionTable sessions) {
+        return SpaceCost.ofTable(table) + sessions.size() * SessionTable.BYTES_PER_SESSION;
+    }
+
+    /** {@link SpaceCost#growthBytes} against the table as it is, without the lock: an estimate. */
+    long estimateGrowthBytes(final Op op) {
+        return SpaceCost.growthBytes(table, op);
+    }
+
+    /** What the replicated state cost after the last applied entry, in bytes. */
+    long usageBytes() {
+        return usageBytes;
     }
 
     /**
      * Applies an entry. Returns null when the table is already past {@code index} (applying twice is
-     * a no-op).
+     * a no-op). A write that would add bytes past {@code spaceQuotaBytes}, the quota the entry
+     * carries (0: none), is refused ({@link SpaceQuota#admits}); the growth of the entry's earlier
+     * admitted writes counts, measured against the table before the entry (what a delete of the
+     * same entry frees counts from the next entry on), and so does a session the write would open.
      *
      * @param replaying whether the entry is re-applied from the local intent log after a restart:
      *     only then is a completion from before the restart compared
      * @throws ReplayDivergedException when a re-applied entry's result differs from its completion
      */
-    List<WriteResult> apply(final long term, final long index, final List<ClientWrite> writes,
-                            final boolean replaying) throws IOException {
+    List<WriteResult> apply(final long term, final long index, final long spaceQuotaBytes,
+                            final List<ClientWrite> writes, final boolean replaying) throws IOException {
         final List<WriteResult> results = new ArrayList<>(writes.size());
         final List<OpResult> applied;
+        int refused = 0;
         lock.writeLock().lock();
         try {
             if (index <= table.lastAppliedRevision()) {
@@ -70,11 +108,22 @@ final class EntryApplier {
             }
             final List<Op> ops = new ArrayList<>(writes.size());
             final List<Integer> appliedAt = new ArrayList<>(writes.size());
+            long admittedGrowth = 0;
             for (final ClientWrite w : writes) {
                 final SessionTable.Check check = w.hasWriteId()
                     ? sessions.check(w.clientIdHigh(), w.clientIdLow(), w.sequence())
                     : new SessionTable.Check(SessionTable.Verdict.APPLY, 0);
                 if (check.verdict() == SessionTable.Verdict.APPLY) {
+                    // A client's first write id opens a session; later writes of the entry find it.
+                    final long growth = SpaceCost.growthBytes(table, w.op()) + (w.hasWriteId()
+                        && !sessions.contains(w.clientIdHigh(), w.clientIdLow()) ? SessionTable.BYTES_PER_SESSION : 0);
+                    if (!SpaceQuota.admits(spaceQuotaBytes, usageBytes + admittedGrowth, growth)) {
+                        refused++;
+                        results.add(new WriteResult(Outcome.SPACE_EXCEEDED, 0, null, SpaceQuota.describe(
+                            spaceQuotaBytes, usageBytes + admittedGrowth, growth, quota.alarm())));
+                        continue;
+                    }
+                    admittedGrowth += growth;
                     if (w.hasWriteId()) {
                         sessions.record(w.clientIdHigh(), w.clientIdLow(), w.sequence(), index);
                     }
@@ -82,16 +131,18 @@ final class EntryApplier {
                     ops.add(w.op());
                     results.add(null);
                 } else {
-                    results.add(new WriteResult(check.verdict(), check.revision(), null));
+                    results.add(WriteResult.of(check));
                 }
             }
             applied = table.apply(index, ops);
             for (int i = 0; i < applied.size(); i++) {
-                results.set(appliedAt.get(i), new WriteResult(SessionTable.Verdict.APPLY, index, applied.get(i)));
+                results.set(appliedAt.get(i), new WriteResult(Outcome.APPLIED, index, applied.get(i), null));
             }
+            usageBytes = usage(table, sessions);
         } finally {
             lock.writeLock().unlock();
         }
+        quota.observe(usageBytes, refused);
         recordCompletion(term, index, applied, replaying);
         return results;
     }
@@ -139,9 +190,11 @@ final class EntryApplier {
             table = newTable;
             sessions = newSessions;
             recovered = new TreeMap<>();
+            usageBytes = usage(newTable, newSessions);
         } finally {
             lock.writeLock().unlock();
         }
+        quota.observe(usageBytes, 0);
     }
 
     /** Runs a read against a consistent table (never half an entry). */

@@ -34,11 +34,15 @@ public final class EntryCodec {
      */
     public static byte[] noOpRequest() {
         final ClientWrite noOp = ClientWrite.of(new Op.Txn(List.of(), List.of(), List.of()));
-        return encodeRequest(List.of(noOp), List.of(encodePayload(noOp.op())));
+        return encodeRequest(List.of(noOp), List.of(encodePayload(noOp.op())), 0);
     }
 
-    /** Builds the request for writes whose payloads were encoded with {@link #encodePayload}. */
-    public static byte[] encodeRequest(final List<ClientWrite> writes, final List<byte[]> payloads) {
+    /**
+     * Builds the request for writes whose payloads were encoded with {@link #encodePayload}; applying
+     * it enforces {@code spaceQuotaBytes} (0: no quota) on every replica.
+     */
+    public static byte[] encodeRequest(final List<ClientWrite> writes, final List<byte[]> payloads,
+                                       final long spaceQuotaBytes) {
         if (writes.size() != payloads.size()) {
             throw new IllegalArgumentException(writes.size() + " writes but " + payloads.size() + " payloads");
         }
@@ -56,7 +60,7 @@ public final class EntryCodec {
             infos.add(new IntentHeader.WriteInfo(w.clientIdHigh(), w.clientIdLow(), w.sequence(), p.length,
                 IntentHeader.kindOf(w.op()), IntentHeader.keyHashOf(w.op())));
         }
-        final IntentHeader header = new IntentHeader(payloadLength, (int) crc.getValue(), infos);
+        final IntentHeader header = new IntentHeader(payloadLength, (int) crc.getValue(), spaceQuotaBytes, infos);
         final int headerLength = IntentHeader.encodedLength(infos.size());
         final ByteBuffer out = ByteBuffer.allocate(LENGTH_PREFIX_BYTES + headerLength + payloadLength)
             .order(ByteOrder.LITTLE_ENDIAN);
@@ -83,7 +87,7 @@ public final class EntryCodec {
             throw new IllegalArgumentException("a write request of " + b.remaining() + " bytes has no header length");
         }
         final int headerLength = b.getInt(b.position());
-        if (headerLength < IntentHeader.FIXED_BYTES || headerLength > b.remaining() - LENGTH_PREFIX_BYTES) {
+        if (headerLength < IntentHeader.MIN_FIXED_BYTES || headerLength > b.remaining() - LENGTH_PREFIX_BYTES) {
             throw new IllegalArgumentException("header length " + headerLength + " does not fit a request of "
                 + b.remaining() + " bytes");
         }

@@ -12,12 +12,13 @@ import java.util.List;
  * encoded ops) goes into {@code stateMachineData} and the intent WAL. The header is what repair
  * checks a replica's copy of the payload against.
  *
- * <p>Layout (format 1, little-endian):
+ * <p>Layout (format 2, little-endian):
  * <pre>
- *   u8  format (1), u8 zero, u16 zero
+ *   u8  format (2), u8 zero, u16 zero
  *   u32 write count (0..MAX_WRITES; 0 is an empty entry that only advances the revision)
  *   u32 payload length in bytes
  *   u32 CRC32C of the payload
+ *   i64 space quota in bytes that applying this entry enforces (0: none), the proposer's setting
  *   per write, 40 bytes:
  *     i64 client id high, i64 client id low, i64 sequence (0 = no write id)
  *     u32 payload bytes of this write
@@ -25,11 +26,17 @@ import java.util.List;
  *     i64 FNV-1a 64 of the op's key (a txn: of its first compare's key, else 0)
  * </pre>
  * Keys are carried as hashes so a 10,000-write entry's header stays about 400 KB at most, whatever
- * the key sizes; the payload holds the keys themselves.
+ * the key sizes; the payload holds the keys themselves. The quota travels with the entry so that
+ * every replica applies it alike, whatever its own setting ({@link SpaceQuota}). Format 1 (before
+ * the quota) lacks that field and still decodes, with no quota: logs written before stay readable.
  */
-public record IntentHeader(int payloadLength, int payloadCrc32c, List<WriteInfo> writes) {
-    public static final int FORMAT = 1;
-    public static final int FIXED_BYTES = 16;
+public record IntentHeader(int payloadLength, int payloadCrc32c, long spaceQuotaBytes, List<WriteInfo> writes) {
+    public static final int FORMAT = 2;
+    /** Format 1: no quota field. */
+    static final int FORMAT_WITHOUT_QUOTA = 1;
+    /** The fixed part of format 1, the smallest header there is. */
+    public static final int MIN_FIXED_BYTES = 16;
+    public static final int FIXED_BYTES = 24;
     public static final int PER_WRITE_BYTES = 40;
     /** Most writes one entry may carry; the write batcher stays below it. */
     public static final int MAX_WRITES = 10_000;
@@ -41,9 +48,10 @@ public record IntentHeader(int payloadLength, int payloadCrc32c, List<WriteInfo>
 
     public IntentHeader {
         writes = List.copyOf(writes);
-        if (writes.size() > MAX_WRITES || payloadLength < 0) {
+        if (writes.size() > MAX_WRITES || payloadLength < 0 || spaceQuotaBytes < 0) {
             throw new IllegalArgumentException("an intent header holds 0.." + MAX_WRITES + " writes and a payload "
-                + "length >= 0: writes=" + writes.size() + " payloadLength=" + payloadLength);
+                + "length and a space quota >= 0: writes=" + writes.size() + " payloadLength=" + payloadLength
+                + " spaceQuotaBytes=" + spaceQuotaBytes);
         }
         long sum = 0;
         for (final WriteInfo w : writes) {
@@ -90,7 +98,7 @@ public record IntentHeader(int payloadLength, int payloadCrc32c, List<WriteInfo>
     public void encodeTo(final ByteBuffer out) {
         final ByteBuffer b = out.order(ByteOrder.LITTLE_ENDIAN);
         b.put((byte) FORMAT).put((byte) 0).putShort((short) 0);
-        b.putInt(writes.size()).putInt(payloadLength).putInt(payloadCrc32c);
+        b.putInt(writes.size()).putInt(payloadLength).putInt(payloadCrc32c).putLong(spaceQuotaBytes);
         for (final WriteInfo w : writes) {
             b.putLong(w.clientIdHigh()).putLong(w.clientIdLow()).putLong(w.sequence()).putInt(w.payloadLength());
             b.put((byte) w.opKind()).put((byte) 0).putShort((short) 0).putLong(w.keyHash());
@@ -110,17 +118,26 @@ public record IntentHeader(int payloadLength, int payloadCrc32c, List<WriteInfo>
      */
     public static IntentHeader decode(final ByteBuffer in) {
         final ByteBuffer b = in.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        if (b.remaining() < FIXED_BYTES) {
+        if (b.remaining() < MIN_FIXED_BYTES) {
             throw new IllegalArgumentException("intent header of " + b.remaining() + " bytes is shorter than "
-                + FIXED_BYTES);
+                + MIN_FIXED_BYTES);
         }
         final int format = b.get() & 0xFF;
-        if (format != FORMAT || b.get() != 0 || b.getShort() != 0) {
-            throw new IllegalArgumentException("intent header format " + format + " is not " + FORMAT);
+        if ((format != FORMAT && format != FORMAT_WITHOUT_QUOTA) || b.get() != 0 || b.getShort() != 0) {
+            throw new IllegalArgumentException("intent header format " + format + " is not " + FORMAT_WITHOUT_QUOTA
+                + " or " + FORMAT);
         }
         final int count = b.getInt();
         final int payloadLength = b.getInt();
         final int crc = b.getInt();
+        if (format == FORMAT && b.remaining() < Long.BYTES) {
+            throw new IllegalArgumentException("intent header format 2 of " + (b.limit() - b.position() + 12)
+                + " bytes has no space quota");
+        }
+        final long spaceQuotaBytes = format == FORMAT ? b.getLong() : 0;
+        if (spaceQuotaBytes < 0) {
+            throw new IllegalArgumentException("intent header space quota " + spaceQuotaBytes + " is negative");
+        }
         if (count < 0 || count > MAX_WRITES || b.remaining() != (long) PER_WRITE_BYTES * count) {
             throw new IllegalArgumentException("intent header says " + count + " writes but holds "
                 + b.remaining() + " bytes of write descriptions");
@@ -138,6 +155,6 @@ public record IntentHeader(int payloadLength, int payloadCrc32c, List<WriteInfo>
             }
             writes.add(new WriteInfo(high, low, sequence, length, kind, b.getLong()));
         }
-        return new IntentHeader(payloadLength, crc, writes);
+        return new IntentHeader(payloadLength, crc, spaceQuotaBytes, writes);
     }
 }

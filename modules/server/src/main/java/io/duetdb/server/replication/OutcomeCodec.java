@@ -15,10 +15,11 @@ final class OutcomeCodec {
         final EntryOutcome.Builder entry = EntryOutcome.newBuilder();
         for (final EntryApplier.WriteResult r : results) {
             final WriteOutcome.Builder w = WriteOutcome.newBuilder().setRevision(r.revision());
-            switch (r.verdict()) {
+            switch (r.outcome()) {
                 case DUPLICATE -> w.setStatus(WriteOutcome.Status.DUPLICATE);
                 case EXPIRED -> w.setStatus(WriteOutcome.Status.SEQUENCE_EXPIRED);
-                case APPLY -> {
+                case SPACE_EXCEEDED -> w.setStatus(WriteOutcome.Status.SPACE_EXCEEDED).setRefusal(r.refusal());
+                case APPLIED -> {
                     w.setStatus(WriteOutcome.Status.APPLIED);
                     final OpResult result = r.result();
                     if (result instanceof OpResult.PutResult p) {
@@ -31,7 +32,7 @@ final class OutcomeCodec {
                         throw new IllegalStateException("a client write returned " + result);
                     }
                 }
-                default -> throw new IllegalStateException("verdict " + r.verdict());
+                default -> throw new IllegalStateException("outcome " + r.outcome());
             }
             entry.addWrites(w);
         }

@@ -23,6 +23,11 @@ public final class SessionTable {
     public static final int WINDOW = 256;
     /** Sessions kept. */
     public static final int MAX_SESSIONS = 10_000;
+    /**
+     * What one session costs toward the space quota: its two arrays of {@link #WINDOW} longs with
+     * their headers, plus the session object and its map entry, rounded up.
+     */
+    public static final long BYTES_PER_SESSION = 2L * (16 + Long.BYTES * WINDOW) + 128;
 
     /** What to do with a write id. */
     public enum Verdict { APPLY, DUPLICATE, EXPIRED }
@@ -111,6 +116,11 @@ public final class SessionTable {
 
     public int size() {
         return sessions.size();
+    }
+
+    /** Whether the client has a session (its next write id adds none). */
+    public boolean contains(final long clientIdHigh, final long clientIdLow) {
+        return sessions.containsKey(new ClientId(clientIdHigh, clientIdLow));
     }
 
     /**

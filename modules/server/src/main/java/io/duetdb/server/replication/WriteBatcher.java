@@ -50,6 +50,15 @@ public final class WriteBatcher {
             return new Limits(4, IntentHeader.MAX_WRITES, ReplicaLimits.MAX_ENTRY_BYTES, 100_000, 256L << 20);
         }
 
+        /**
+         * The queue's byte limit for a JVM with {@code maxHeapBytes} of heap: an eighth of it, at
+         * most the default's 256 MiB and at least one entry. A queue as large as a small heap would
+         * fill it before the space quota could say no.
+         */
+        public static long queuedBytesForHeap(final long maxHeapBytes) {
+            return Math.max(ReplicaLimits.MAX_ENTRY_BYTES, Math.min(defaults().maxQueuedBytes(), maxHeapBytes / 8));
+        }
+
         /** No batching: one write per entry (for comparison in benchmarks). */
         public Limits unbatched() {
             return new Limits(maxInFlightEntries, 1, maxEntryBytes, maxQueuedWrites, maxQueuedBytes);
@@ -64,15 +73,26 @@ public final class WriteBatcher {
 
     private final EntryProposer proposer;
     private final Limits limits;
+    private final long spaceQuotaBytes;
     private final ArrayDeque<Pending> queue = new ArrayDeque<>(); // guarded by this
     private long queuedBytes; // guarded by this
     private int inFlight; // guarded by this
     private long entries; // guarded by this
     private long writes; // guarded by this
 
+    /** A batcher whose entries carry no space quota. */
     public WriteBatcher(final EntryProposer proposer, final Limits limits) {
+        this(proposer, limits, 0);
+    }
+
+    /** @param spaceQuotaBytes the quota every entry carries, for every replica to apply ({@link SpaceQuota}) */
+    public WriteBatcher(final EntryProposer proposer, final Limits limits, final long spaceQuotaBytes) {
+        if (spaceQuotaBytes < 0) {
+            throw new IllegalArgumentException("spaceQuotaBytes=" + spaceQuotaBytes + " must be >= 0");
+        }
         this.proposer = proposer;
         this.limits = limits;
+        this.spaceQuotaBytes = spaceQuotaBytes;
     }
 
     /**
@@ -133,7 +153,7 @@ public final class WriteBatcher {
         }
         CompletableFuture<EntryOutcome> proposed;
         try {
-            proposed = proposer.propose(EntryCodec.encodeRequest(clientWrites, payloads));
+            proposed = proposer.propose(EntryCodec.encodeRequest(clientWrites, payloads, spaceQuotaBytes));
         } catch (final RuntimeException e) {
             proposed = CompletableFuture.failedFuture(e);
         }

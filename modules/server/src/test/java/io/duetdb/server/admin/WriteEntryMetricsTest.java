@@ -26,7 +26,7 @@ class WriteEntryMetricsTest {
             ws.add(w);
             payloads.add(EntryCodec.encodePayload(w.op()));
         }
-        return EntryCodec.encodeRequest(ws, payloads);
+        return EntryCodec.encodeRequest(ws, payloads, 0);
     }
 
     @Test

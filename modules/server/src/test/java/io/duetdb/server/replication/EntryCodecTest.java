@@ -32,7 +32,7 @@ class EntryCodecTest {
         for (final ClientWrite w : writes) {
             payloads.add(EntryCodec.encodePayload(w.op()));
         }
-        return EntryCodec.encodeRequest(writes, payloads);
+        return EntryCodec.encodeRequest(writes, payloads, 0);
     }
 
     @Test
@@ -51,6 +51,30 @@ class EntryCodecTest {
     }
 
     @Test
+    void theHeaderCarriesTheQuotaAndAFormatOneHeaderStillDecodesWithNone() {
+        final List<byte[]> payloads = new ArrayList<>();
+        for (final ClientWrite w : writes()) {
+            payloads.add(EntryCodec.encodePayload(w.op()));
+        }
+        final byte[] request = EntryCodec.encodeRequest(writes(), payloads, 123_456_789L);
+        final EntryCodec.Split split = EntryCodec.split(ByteBuffer.wrap(request));
+        final IntentHeader header = IntentHeader.decode(
+            ByteBuffer.wrap(request, split.headerOffset(), split.headerLength()).slice());
+        assertEquals(123_456_789L, header.spaceQuotaBytes());
+        // Format 1, as logs written before the quota hold it: no quota field after the CRC.
+        final byte[] v2 = header.encode();
+        final ByteBuffer v1 = ByteBuffer.allocate(v2.length - Long.BYTES).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        v1.put(v2, 0, IntentHeader.MIN_FIXED_BYTES).put(v2, IntentHeader.FIXED_BYTES, v2.length - IntentHeader.FIXED_BYTES);
+        v1.put(0, (byte) 1).flip();
+        final IntentHeader old = IntentHeader.decode(v1);
+        assertEquals(0, old.spaceQuotaBytes(), "no quota");
+        assertEquals(header.writes(), old.writes());
+        assertEquals(header.payloadCrc32c(), old.payloadCrc32c());
+        v1.put(0, (byte) 3);
+        assertThrows(IllegalArgumentException.class, () -> IntentHeader.decode(v1), "an unknown format");
+    }
+
+    @Test
     void theNoOpRequestCarriesAPayloadAndARequestWithoutWritesIsRefused() {
         final byte[] request = EntryCodec.noOpRequest();
         final EntryCodec.Split split = EntryCodec.split(ByteBuffer.wrap(request));
@@ -60,7 +84,7 @@ class EntryCodecTest {
         final ByteBuffer payload = ByteBuffer.wrap(request, split.payloadOffset(), split.payloadLength()).slice();
         assertEquals(List.of(ClientWrite.of(new Op.Txn(List.of(), List.of(), List.of()))),
             EntryCodec.decodeWrites(header, payload));
-        assertThrows(IllegalArgumentException.class, () -> EntryCodec.encodeRequest(List.of(), List.of()));
+        assertThrows(IllegalArgumentException.class, () -> EntryCodec.encodeRequest(List.of(), List.of(), 0));
     }
 
     @Test

@@ -105,7 +105,7 @@ public final class ClusterFixture implements AutoCloseable {
 
     private void start(final String id, final boolean join, final List<String> memberIds) throws IOException {
         final NodeSpec spec = specs.get(id);
-        final List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx384m", "-XX:+UseSerialGC",
+        final List<String> cmd = new ArrayList<>(List.of(javaBinary(), "-Xmx384m", "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1", "-Dorg.slf4j.simpleLogger.showDateTime=true",
             "-cp", System.getProperty("java.class.path"), DuetNodeMain.class.getName(),
             "--id", id, "--data", dataDir(id).toString(), "--peer-port", String.valueOf(spec.peerPort()),

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# side-by-side.sh — the one command behind docs/benchmarks.md (about 35 minutes):
+# side-by-side.sh — the one command behind docs/benchmarks.md (about 38 minutes):
 #   Duet vs etcd 3.4 vs a no-op gRPC service, 3-member clusters on loopback, systems alternating:
 #   puts at clients/conns 1/1, 16/4, 64/8, 256/16; linearizable reads from the leader and from a
 #   follower, serializable reads and a 90/10 read/write mix at 1/1, 64/8, 256/16; then the engine

@@ -5,7 +5,7 @@ import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The settings of a side-by-side run; the defaults are the documented run (about 35 minutes). */
+/** The settings of a side-by-side run; the defaults are the documented run (about 38 minutes). */
 @Command(name = "side-by-side", mixinStandardHelpOptions = true,
     description = "Duet vs etcd vs a no-op gRPC service (3-node clusters on loopback), then the engine vs "
         + "RocksDB vs a naive log; tables, JSON and PNG charts in --out.")
@@ -39,7 +39,7 @@ final class SideBySideOptions {
     long warmupMs = 3_000;
     @Option(names = "--server-warmup-ms", description = "unrecorded load per system after it starts, split "
         + "over the shapes, so the JVM servers are compiled before the first trial (default: ${DEFAULT-VALUE})")
-    long serverWarmupMs = 60_000;
+    long serverWarmupMs = 120_000;
     @Option(names = "--etcd", description = "the etcd binary (default: ${DEFAULT-VALUE})")
     String etcdBinary = "/usr/bin/etcd";
     @Option(names = "--engine-seconds", description = "measured seconds per engine trial (default: ${DEFAULT-VALUE})")

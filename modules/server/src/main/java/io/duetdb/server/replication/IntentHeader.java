@@ -131,13 +131,9 @@ public record IntentHeader(int payloadLength, int payloadCrc32c, long spaceQuota
         final int payloadLength = b.getInt();
         final int crc = b.getInt();
         if (format == FORMAT && b.remaining() < Long.BYTES) {
-            throw new IllegalArgumentException("intent header format 2 of " + (b.limit() - b.position() + 12)
-                + " bytes has no space quota");
+            throw new IllegalArgumentException("intent header format 2 ends before its space quota field");
         }
-        final long spaceQuotaBytes = format == FORMAT ? b.getLong() : 0;
-        if (spaceQuotaBytes < 0) {
-            throw new IllegalArgumentException("intent header space quota " + spaceQuotaBytes + " is negative");
-        }
+        final long spaceQuotaBytes = format == FORMAT ? b.getLong() : 0; // the constructor refuses a negative one
         if (count < 0 || count > MAX_WRITES || b.remaining() != (long) PER_WRITE_BYTES * count) {
             throw new IllegalArgumentException("intent header says " + count + " writes but holds "
                 + b.remaining() + " bytes of write descriptions");

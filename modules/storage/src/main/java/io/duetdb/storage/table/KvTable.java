@@ -131,13 +131,7 @@ public final class KvTable {
             return range(r.key(), r.rangeEnd(), r.limit(), r.keysOnly(), r.countOnly());
         }
         final Op.Txn txn = (Op.Txn) op;
-        boolean succeeded = true;
-        for (final Compare c : txn.compares()) {
-            if (!c.test(entries.get(new Key(c.key())))) {
-                succeeded = false;
-                break;
-            }
-        }
+        final boolean succeeded = comparesHold(txn.compares());
         final List<Op> branch = succeeded ? txn.success() : txn.failure();
         final List<OpResult> results = new ArrayList<>(branch.size());
         for (final Op branchOp : branch) {
@@ -215,6 +209,16 @@ public final class KvTable {
             }
         }
         return new OpResult.RangeResult(kvs, count, kvs.size() < count && !countOnly);
+    }
+
+    /** Whether every compare holds against the table now: which branch a transaction takes. */
+    public boolean comparesHold(final List<Compare> compares) {
+        for (final Compare c : compares) {
+            if (!c.test(entries.get(new Key(c.key())))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The entry of {@code key}, or null. Its arrays are the table's: do not modify them. */

@@ -44,15 +44,8 @@ public final class SpaceCost {
                 : Math.max(0, put.value().length - (long) previous.value().length);
         }
         if (op instanceof Op.Txn txn) {
-            boolean succeeded = true;
-            for (final Compare c : txn.compares()) {
-                if (!c.test(table.get(c.key()))) {
-                    succeeded = false;
-                    break;
-                }
-            }
             long growth = 0;
-            for (final Op branchOp : succeeded ? txn.success() : txn.failure()) {
+            for (final Op branchOp : table.comparesHold(txn.compares()) ? txn.success() : txn.failure()) {
                 growth = Math.addExact(growth, growthBytes(table, branchOp));
             }
             return growth;

@@ -3,10 +3,11 @@
 
     java -cp \"target/classes:target/lib/*\" clojure.main -m duet.jepsen.cli COMMAND [OPTIONS]
 
-  Commands: smoke, test, list, cleanup. Exit status: 0 when every run met its expectation,
+  Commands: smoke, test, par, list, cleanup. Exit status: 0 when every run met its expectation,
   1 when one did not, 2 for a usage error, 3 when this machine cannot run the harness (not root,
   no `ip netns`, no iptables)."
-  (:require [clojure.string :as str]
+  (:require [clojure.java.io :as io]
+            [clojure.string :as str]
             [clojure.tools.cli :as tools-cli]
             [clojure.tools.logging :as log]
             [duet.jepsen.core :as core]
@@ -77,10 +78,50 @@
     (println (format "jepsen: %d passed, %d failed" passed failed))
     (if (zero? failed) 0 1)))
 
+(defn- par-row
+  "One line of the PAR table for a finished run."
+  [{:keys [test results passed?]}]
+  (let [{:keys [kind mode target whole-cluster?]} (:par-cell test)
+        faults (get-in results [:faults :file-faults])
+        damaged (filter :damage faults)
+        back (count (filter :ready? damaged))]
+    (format "| %s | %s | %s | %s | %d | %d of %d | %s | %s | %s |"
+            (name kind) (name mode) (cond whole-cluster? "any, all restarted" (= :primaries target) "leader"
+                                          :else "follower")
+            (if passed? "**healed**" "**FAILED**")
+            (get-in results [:workload :acknowledged-count] 0)
+            back (count damaged)
+            (get-in results [:workload :lost-count] "?")
+            (if (empty? (get-in results [:faults :heal-problems])) "equal" "NOT equal")
+            (:seed test))))
+
+(defn- run-par
+  "Runs the PAR matrix (or the chosen cells of it) once each, prints the table
+  (docs/recovery.md#the-par-matrix) and writes it to target/results/par-matrix.md."
+  [names opts]
+  (let [names (or names (concat (sort (keys scenarios/par-scenarios)) (sort (keys scenarios/par-extra-scenarios))))
+        seed0 (or (:seed opts) (mod (System/currentTimeMillis) 1000000))
+        header [(str "| file | damage | member | outcome | acknowledged adds | damaged member back (ready, caught "
+                     "up) | acknowledged adds lost | digests after heal | seed |")
+                "| --- | --- | --- | --- | ---: | --- | ---: | --- | ---: |"]
+        runs (doall (for [[i n] (map-indexed vector names)]
+                      (do (log/info "PAR cell" (inc i) "of" (count names) ":" (name n))
+                          (let [r (core/run! (scenarios/test-map n (overrides (assoc opts :seed (+ seed0 i)))))]
+                            (println (par-row r))
+                            (flush)
+                            r))))
+        table (str/join "\n" (concat header (map par-row runs)))
+        failed (count (remove :passed? runs))]
+    (spit (io/file (:results-root opts "target/results") "par-matrix.md") (str table "\n"))
+    (println table)
+    (println (format "jepsen: PAR matrix: %d cells, %d healed, %d failed" (count runs) (- (count runs) failed) failed))
+    (if (zero? failed) 0 1)))
+
 (defn- usage [summary]
   (str "usage: clojure.main -m duet.jepsen.cli smoke|test|list|cleanup [options]\n\n"
        "  smoke    the CI suite: " (str/join ", " (map name scenarios/smoke-suite)) "\n"
        "  test     chosen scenarios (--scenarios a,b --runs N --seed S --time-limit T)\n"
+       "  par      the PAR matrix: every file kind x damage x member role, and its table (--scenarios a subset)\n"
        "  list     the scenarios\n"
        "  cleanup  remove leftover dj* namespaces and node processes\n\n" summary))
 
@@ -98,6 +139,7 @@
         (case command
           "cleanup" (do (net/cleanup!) 0)
           "smoke" (run-all scenarios/smoke-suite 1 options)
+          "par" (run-par (:scenarios options) options)
           "test" (if-let [names (:scenarios options)]
                    (run-all names (:runs options) options)
                    (do (println "test needs --scenarios") 2))

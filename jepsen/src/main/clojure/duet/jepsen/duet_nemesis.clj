@@ -8,6 +8,7 @@
             [duet.jepsen.duet-db :as duet-db]
             [duet.jepsen.nemesis :as nemesis]
             [duet.jepsen.net :as net]
+            [duet.jepsen.file-damage :as file-damage]
             [duet.jepsen.wal-damage :as wal-damage])
   (:import (io.duetdb.client ClusterClient DuetClient Member MemberList NodeStatus)
            (java.time Duration)))
@@ -114,6 +115,31 @@
     (invoke! [_ test op] (assoc op :type :info :value (corrupt-intent-wal! test (:value op))))
     (teardown! [_ _])))
 
+(defn corrupt-file!
+  "A cell of the PAR matrix: kills a member (with :whole-cluster?, every member), damages one file
+  of a kind (file-damage), restarts it (them), and waits until it is ready again (readiness judges
+  it against the leader's commit index) and has applied what the cluster had committed."
+  [test {:keys [target kind mode whole-cluster?]}]
+  (let [db (:db test)
+        node (first (nemesis/targets test target))
+        stopped (if whole-cluster? (:nodes test) [node])]
+    (doseq [n stopped] (db/kill! db test n))
+    (let [damage (file-damage/damage! (duet-db/data-dir test node) kind mode (nemesis/rng test))]
+      (doseq [n stopped] (db/start! db test n))
+      (let [back? (try (doseq [n stopped] (duet-db/await-ready! db test n ready-timeout-ms))
+                       (duet-db/await-caught-up! db test node ready-timeout-ms)
+                       true
+                       (catch Exception e (log/warn (.getMessage e)) false))]
+        {:node node :kind kind :mode mode :whole-cluster? (boolean whole-cluster?) :damage damage :ready? back?}))))
+
+(defn file-damager
+  "{:f :corrupt-file :value {:target t :kind k :mode m}}."
+  []
+  (reify nemesis/Nemesis
+    (setup! [this _] this)
+    (invoke! [_ test op] (assoc op :type :info :value (corrupt-file! test (:value op))))
+    (teardown! [_ _])))
+
 (def ^:private probe-timeout-ms 30000)
 
 (defn probe-write!
@@ -156,7 +182,8 @@
 (defn faults-checker
   "Did the faults heal as they must? Every node process exited only when the harness killed it;
   every :heal ended with a healthy cluster whose replicas converged; every node whose intent WAL was damaged came back
-  ready and repaired intents from its replicas; every removed node came back ready."
+  ready and repaired intents from its replicas; every node with a damaged file (PAR matrix) came back ready and caught
+  up; every removed node came back ready."
   []
   (reify checker/Checker
     (checker/check [_ test history _]
@@ -168,10 +195,12 @@
             storage-problems (remove #(let [{:keys [ready? damage repaired-intents]} (:value %)]
                                         (and ready? (or (empty? damage) (pos? (or repaired-intents 0)))))
                                      (of-f :corrupt-intent-wal))
+            file-problems (remove #(get-in % [:value :ready?]) (of-f :corrupt-file))
             member-problems (remove #(every? (fn [a] (and (:added? a) (:ready? a))) (:value %))
                                     (of-f :add-member))
             crashes (duet-db/unexpected-exits (:db test))]
         {:valid? (and (empty? crashes) (empty? heal-problems) (empty? storage-problems) (empty? member-problems)
+                      (empty? file-problems)
                       ;; a test whose final heal never ran has not shown that the cluster recovers
                       (boolean (seq (of-f :heal))))
          :crashes crashes
@@ -179,4 +208,6 @@
          :heal-problems (mapv :value heal-problems)
          :intent-wal-faults (mapv #(select-keys (:value %) [:node :mode :ready? :repaired-intents]) (of-f :corrupt-intent-wal))
          :storage-problems (mapv :value storage-problems)
+         :file-faults (mapv #(select-keys (:value %) [:node :kind :mode :ready? :damage]) (of-f :corrupt-file))
+         :file-problems (mapv :value file-problems)
          :membership-problems (mapv :value member-problems)}))))

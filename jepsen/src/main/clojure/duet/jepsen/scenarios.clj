@@ -8,6 +8,7 @@
             [duet.jepsen.db :as db]
             [duet.jepsen.duet-db :as duet-db]
             [duet.jepsen.duet-nemesis :as duet-nemesis]
+            [duet.jepsen.file-damage :as file-damage]
             [duet.jepsen.generator :as gen]
             [duet.jepsen.nemesis :as nemesis]
             [duet.jepsen.workload :as workload]))
@@ -35,7 +36,11 @@
                 :stop (fault :add-member nil)}
    :storage {:start (fn [_ ctx] (fault :corrupt-intent-wal {:target (pick ctx [:one :primaries])
                                                             :mode (pick ctx [:bitflip :truncate])}))
-             :exclusive? true}})
+             :exclusive? true}
+   ;; One cell of the PAR matrix, again and again: the scenario's :par-cell says which file kind,
+   ;; which damage and which member (docs/recovery.md#the-par-matrix).
+   :par {:start (fn [test _] (fault :corrupt-file (:par-cell test)))
+         :exclusive? true}})
 
 (defrecord FaultSchedule [families interval-s active sleeping?]
   ;; Alternates a pause of interval-s with one action: ending an active fault or starting
@@ -77,7 +82,8 @@
        (fs :kill) (assoc #{:kill :start} (nemesis/node-killer))
        (fs :pause) (assoc #{:pause :resume} (nemesis/hammer-time))
        (fs :membership) (assoc #{:remove-member :add-member} (duet-nemesis/membership))
-       (fs :storage) (assoc #{:corrupt-intent-wal} (duet-nemesis/intent-wal-damager))))))
+       (fs :storage) (assoc #{:corrupt-intent-wal} (duet-nemesis/intent-wal-damager))
+       (fs :par) (assoc #{:corrupt-file} (duet-nemesis/file-damager))))))
 
 (def defaults
   {:node-count 3
@@ -92,7 +98,7 @@
    :search-budget 2000000
    :read-option :linearizable})
 
-(def scenarios
+(def ^:private named-scenarios
   "name -> what differs from the defaults."
   {:partition {:workload :register :faults [:partition]}
    :kill {:workload :set :faults [:kill]}
@@ -147,6 +153,35 @@
                          :time-limit-s 84
                          :read-fraction 0.75 :active-keys 2 :ops-per-key 60 :rate-hz 80
                          :request-timeout-ms 1000}})
+
+(def par-roles {:follower :one-follower :leader :primaries})
+
+(defn par-scenario-name [kind mode role]
+  (keyword (str "par-" (name kind) "-" (name mode) "-" (name role))))
+
+(def par-scenarios
+  "The PAR matrix, one scenario per cell: a set workload (every acknowledged add must survive)
+  while one member of that role is killed, one of its files of that kind damaged that way, and
+  the member restarted, every 6 s; each time it must come back ready and caught up. Snapshots
+  every 300 entries, so that Ratis purges its log and the snapshot cells have files to damage."
+  (into {} (for [kind file-damage/kinds, mode file-damage/modes, role (keys par-roles)]
+             [(par-scenario-name kind mode role)
+              {:workload :set :faults [:par] :interval-s 6 :time-limit-s 30
+               :par-cell {:kind kind :mode mode :target (par-roles role)}
+               :server-args ["--snapshot-every" "300"]}])))
+
+(def par-extra-scenarios
+  "The matrix's extra cells: a whole-cluster restart with one member's Raft log damaged (the other
+  two elect a leader; the damaged one catches up from it)."
+  {:par-raft-log-truncate-whole-cluster {:workload :set :faults [:par] :interval-s 8 :time-limit-s 30
+                                         :par-cell {:kind :raft-log :mode :truncate :target :one
+                                                    :whole-cluster? true}
+                                         :server-args ["--snapshot-every" "300"]}
+   :par-raft-log-delete-whole-cluster {:workload :set :faults [:par] :interval-s 8 :time-limit-s 30
+                                       :par-cell {:kind :raft-log :mode :delete :target :one :whole-cluster? true}
+                                       :server-args ["--snapshot-every" "300"]}})
+
+(def scenarios (merge named-scenarios par-scenarios par-extra-scenarios))
 
 (def smoke-suite
   "The CI suite, in order. `ring` (5 nodes) and the long campaigns run by hand."

@@ -13,7 +13,7 @@ import picocli.CommandLine.Mixin;
     description = "Talk to a Duet cluster: keys, members, endpoints, snapshots; inspect logs offline.",
     subcommands = {GetCommand.class, PutCommand.class, DelCommand.class, TxnCommand.class, MemberCommand.class,
         MoveLeaderCommand.class, EndpointCommand.class, SnapshotCommand.class, CheckCommand.class,
-        WalCommand.class, CompletionCommand.class},
+        WalCommand.class, VoteGuardCommand.class, CompletionCommand.class},
     footer = {"", "Exit codes: 0 ok, 1 error from the cluster or a failed check, 2 bad usage.",
         "Docs: docs/cli.md"})
 public final class DuetCtl implements Runnable {

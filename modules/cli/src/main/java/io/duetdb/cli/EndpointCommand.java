@@ -48,7 +48,9 @@ final class EndpointCommand {
                         s.ioBackend(), "api_transport", s.apiTransport(), "tls", s.tls(), "snapshot_index",
                         s.snapshotIndex(), "repaired_intents", s.repairedIntents(), "failure", s.failure(),
                         "space_used_bytes", s.spaceUsedBytes(), "space_quota_bytes", s.spaceQuotaBytes(),
-                        "alarms", s.alarms(), "took_ms", tookMs, "error", null));
+                        "alarms", s.alarms(), "vote_guard", s.voteGuard(), "leader_commit_index", s.leaderCommitIndex(),
+                        "not_ready", s.notReady(), "raft_log_findings", s.raftLogFindings(), "took_ms", tookMs,
+                        "error", null));
                     rows.add(List.of(endpoint, s.memberId(), Boolean.toString(s.isLeader()), Long.toString(s.raftTerm()),
                         Long.toString(s.commitIndex()), Long.toString(s.appliedIndex()), Long.toString(s.keyCount()),
                         Sizes.human(s.memoryUsedBytes()), space(s), Sizes.human(s.walBytes()), s.ioBackend(),
@@ -80,6 +82,12 @@ final class EndpointCommand {
             parts.add(s.failure());
         }
         s.alarms().forEach(a -> parts.add("alarm:" + a));
+        if (!s.notReady().isEmpty()) {
+            parts.add("not ready: " + s.notReady());
+        }
+        if (!s.voteGuard().isEmpty()) {
+            parts.add("not voting: " + s.voteGuard());
+        }
         return String.join(", ", parts);
     }
 

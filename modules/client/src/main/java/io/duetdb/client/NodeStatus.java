@@ -29,15 +29,22 @@ import java.util.Map;
  * @param spaceUsedBytes    what the replicated store costs, as counted against the space quota
  * @param spaceQuotaBytes   the node's space quota
  * @param alarms            alarms raised ("NOSPACE": writes that add bytes are refused); empty when none
+ * @param voteGuard         empty while it may vote; otherwise why not (its Raft log or metadata lost
+ *                          something) and what it waits for
+ * @param leaderCommitIndex the leader's commit index as it last learnt it (0: unknown)
+ * @param notReady          empty when ready for traffic; otherwise why not
+ * @param raftLogFindings   what the check of its Raft log found at start, one line each
  */
 public record NodeStatus(String endpoint, Header header, String memberId, String leaderId, long raftTerm,
                          long commitIndex, long appliedIndex, long digest, long keyCount, long snapshotIndex,
                          String failure, boolean tls, String apiTransport, String ioBackend, long memoryUsedBytes,
                          long walBytes, long repairedIntents, Map<String, Long> recoveryActions,
-                         long spaceUsedBytes, long spaceQuotaBytes, List<String> alarms) {
+                         long spaceUsedBytes, long spaceQuotaBytes, List<String> alarms, String voteGuard,
+                         long leaderCommitIndex, String notReady, List<String> raftLogFindings) {
     public NodeStatus {
         recoveryActions = Map.copyOf(recoveryActions);
         alarms = List.copyOf(alarms);
+        raftLogFindings = List.copyOf(raftLogFindings);
     }
 
     static NodeStatus of(final String endpoint, final StatusResponse s) {
@@ -45,7 +52,8 @@ public record NodeStatus(String endpoint, Header header, String memberId, String
             s.getCommitIndex(), s.getAppliedIndex(), s.getDigest(), s.getKeyCount(), s.getSnapshotIndex(),
             s.getFailure(), s.getTls(), s.getApiTransport(), s.getIoBackend(), s.getMemoryUsedBytes(),
             s.getWalBytes(), s.getRepairedIntents(), s.getRecoveryActionsMap(), s.getSpaceUsedBytes(),
-            s.getSpaceQuotaBytes(), s.getAlarmsList());
+            s.getSpaceQuotaBytes(), s.getAlarmsList(), s.getVoteGuard(), s.getLeaderCommitIndex(), s.getNotReady(),
+            s.getRaftLogFindingsList());
     }
 
     /** Whether this node is the leader (by its own word). */

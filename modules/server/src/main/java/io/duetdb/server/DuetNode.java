@@ -18,9 +18,15 @@ import io.duetdb.server.net.PeerChannels;
 import io.duetdb.server.read.FollowerHeartbeats;
 import io.duetdb.server.read.FollowerReadIndex;
 import io.duetdb.server.read.LeaderReadIndex;
+import io.duetdb.server.read.LeaderCommitProbe;
 import io.duetdb.server.read.LinearizableReads;
 import io.duetdb.server.read.RaftReadView;
 import io.duetdb.server.read.ReplicaReadCalls;
+import io.duetdb.server.recovery.RaftLogCheck;
+import io.duetdb.server.recovery.RaftStartupCheck;
+import io.duetdb.server.recovery.VoteGuard;
+import io.duetdb.server.recovery.VoteGuardKeeper;
+import io.duetdb.server.recovery.VoteRefusal;
 import io.duetdb.server.replication.DuetStateMachine;
 import io.duetdb.server.replication.IntentRepair;
 import io.duetdb.server.replication.PeerEndpoint;
@@ -36,6 +42,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +54,7 @@ import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.LeaderElectionManagementRequest;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
@@ -100,12 +108,22 @@ public final class DuetNode implements AutoCloseable {
     private final Server grpcServer;
     private final IdleFollowerNudge nudge;
     private final LinearizableReads reads;
+    private final LeaderCommitProbe leaderCommit;
+    private final VoteGuard voteGuard;
+    private final RaftLogCheck.Verdict raftLogCheck;
+    private volatile VoteGuardKeeper voteGuardKeeper;
 
     private DuetNode(final NodeConfig config, final Consumer<String> onFailure) throws IOException {
         this.config = config;
         this.lock = DirectoryLock.acquire(config.dataDir());
         this.groupId = RaftGroupId.valueOf(config.groupId());
         this.selfId = RaftPeerId.valueOf(config.id());
+        this.voteGuard = VoteGuard.load(config.dataDir());
+        // A single member has nowhere to catch up from: it must refuse rather than set data aside.
+        this.raftLogCheck = config.members().size() > 1 || config.join()
+            ? RaftStartupCheck.run(config.dataDir(), groupId.getUuid().toString(),
+                config.storeOptions().completionWal().maxBodyBytes(), voteGuard)
+            : RaftLogCheck.Verdict.none();
         this.transport = new GrpcTransport(config.tls());
         this.peerChannels = new PeerChannels(address -> transport.channel(address, ReplicaLimits.MAX_MESSAGE_BYTES));
         this.stateMachine = new DuetStateMachine(config.dataDir(), WalGauges.withSyncLatency(config.storeOptions(), metrics),
@@ -115,6 +133,10 @@ public final class DuetNode implements AutoCloseable {
             onFailure);
         final Parameters raftTls = raftTlsParameters(config.tls());
         final RaftProperties raftProperties = RaftSettings.server(config);
+        VoteRefusal.install(raftTls, voteGuard);
+        if (voteGuard.closed()) {
+            RaftSettings.holdFirstElection(raftProperties); // until start() has paused elections
+        }
         final FollowerHeartbeats heartbeats = new FollowerHeartbeats();
         heartbeats.install(raftProperties, raftTls);
         final List<RaftPeer> initialPeers = config.members().stream().map(DuetNode::toPeer).toList();
@@ -142,6 +164,7 @@ public final class DuetNode implements AutoCloseable {
         // The transport accepts messages up to 8 MiB so that a request between the configured
         // request limit and that gets INVALID_ARGUMENT naming the limit (beyond: RESOURCE_EXHAUSTED).
         this.reads = linearizableReads(config, heartbeats);
+        this.leaderCommit = new LeaderCommitProbe(reads::readIndex, () -> System.nanoTime() / 1_000_000);
         this.maintenance = new MaintenanceService(this);
         this.grpcServer = transport.server(config.listenHost(), config.clientPort())
             .maxInboundMessageSize(ReplicaLimits.MAX_MESSAGE_BYTES)
@@ -161,6 +184,7 @@ public final class DuetNode implements AutoCloseable {
         final DuetNode node = new DuetNode(config, onFailure);
         try {
             node.raftServer.start();
+            node.voteGuardKeeper = node.keepVoteGuard();
             node.grpcServer.start();
             node.observability = NodeObservability.start(node, node.health);
         } catch (final IOException | RuntimeException e) {
@@ -175,17 +199,97 @@ public final class DuetNode implements AutoCloseable {
         return node;
     }
 
+    /**
+     * A member that may have lost entries it acknowledged stands for no election and grants no vote
+     * (see {@link VoteGuard}) until it caught up with a leader; Ratis's election pause is in memory,
+     * so it is set again at every start while the guard is closed.
+     */
+    private VoteGuardKeeper keepVoteGuard() throws IOException {
+        if (voteGuard.closed()) {
+            electionManagement(true);
+        }
+        return VoteGuardKeeper.start(voteGuard, new VoteGuardKeeper.Member() {
+            @Override
+            public CompletableFuture<Long> leaderReadIndex() {
+                return reads.readIndex();
+            }
+
+            @Override
+            public CompletableFuture<Void> whenApplied(final long index) {
+                return stateMachine.whenApplied(index);
+            }
+
+            @Override
+            public void resumeElections() throws IOException {
+                electionManagement(false);
+            }
+        }, this::appliedIndex);
+    }
+
+    private void electionManagement(final boolean pause) throws IOException {
+        final LeaderElectionManagementRequest request = pause
+            ? LeaderElectionManagementRequest.newPause(localClientId, selfId, groupId, callIds.incrementAndGet())
+            : LeaderElectionManagementRequest.newResume(localClientId, selfId, groupId, callIds.incrementAndGet());
+        final RaftClientReply reply;
+        try {
+            reply = raftServer.leaderElectionManagementAsync(request).get(30, TimeUnit.SECONDS);
+        } catch (final Exception e) {
+            throw new IOException("could not " + (pause ? "pause" : "resume") + " elections on this member", e);
+        }
+        if (!reply.isSuccess()) {
+            throw new IOException("could not " + (pause ? "pause" : "resume") + " elections on this member: "
+                + reply.getException());
+        }
+    }
+
+    /** Where this member's Raft log ends while its vote guard is closed (it lost entries), else Long.MIN_VALUE. */
+    private long lostEntriesLogEnd() {
+        final RaftServer.Division d = divisionOrNull();
+        return d == null || !voteGuard.closed() ? Long.MIN_VALUE : d.getRaftLog().getNextIndex() - 1;
+    }
+
+    private long appliedIndex() {
+        return stateMachine.getLastAppliedTermIndex() == null ? -1 : stateMachine.getLastAppliedTermIndex().getIndex();
+    }
+
+    /** Why this member does not vote (see {@link VoteGuard}), or null while it does. */
+    public String voteGuardStatus() {
+        final VoteGuardKeeper keeper = voteGuardKeeper;
+        return keeper != null ? keeper.status() : voteGuard.reason();
+    }
+
+    /** What the check of the Raft log found at start, one line each; empty when nothing was wrong. */
+    public List<String> raftLogFindings() {
+        return raftLogCheck.findings();
+    }
+
+    /** The leader's commit index as last asked of it, for readiness. */
+    LeaderCommitProbe leaderCommit() {
+        return leaderCommit;
+    }
+
+    /** The leader's commit index as last asked of it; -1 while unknown. */
+    public long leaderCommitIndex() {
+        return leaderCommit.last().index();
+    }
+
+    /** Why this node is not ready, or empty when it is. */
+    public Optional<String> notReady() {
+        final NodeObservability o = observability;
+        return o == null ? Optional.of("starting") : o.notReady();
+    }
+
     private LinearizableReads linearizableReads(final NodeConfig config, final FollowerHeartbeats heartbeats) {
         final RaftReadView raftView = new RaftReadView(config.id(), this::divisionOrNull);
         final long readTimeoutMs = RaftSettings.requestTimeoutMs(config);
         // A member that has not answered within the longest election timeout is as good as cut off.
-        final ReplicaReadCalls calls = new ReplicaReadCalls(config.id(), peerChannels::get, config.electionTimeoutMaxMs());
+        final ReplicaReadCalls calls = new ReplicaReadCalls(config.id(), peerChannels::get, config.electionTimeoutMaxMs(),
+            this::lostEntriesLogEnd);
         return new LinearizableReads(raftView,
             new LeaderReadIndex(raftView, calls, config.readMode() != NodeConfig.ReadMode.UNCONFIRMED_READ_INDEX),
             new FollowerReadIndex(raftView, calls, readTimeoutMs, READ_INDEX_RETRY_BACKOFF_MS,
                 () -> System.nanoTime() / 1_000_000),
-            heartbeats, stateMachine::whenApplied, () -> stateMachine.getLastAppliedTermIndex() == null ? -1
-                : stateMachine.getLastAppliedTermIndex().getIndex(), readTimeoutMs);
+            heartbeats, stateMachine::whenApplied, this::appliedIndex, readTimeoutMs);
     }
 
     /** Raft's own gRPC (peer port, and this node's Raft client) under the same TLS files, or none. */
@@ -360,6 +464,9 @@ public final class DuetNode implements AutoCloseable {
             observability.close();
         }
         nudge.close();
+        if (voteGuardKeeper != null) {
+            voteGuardKeeper.close();
+        }
         grpcServer.shutdown();
         try {
             raftClient.close();

@@ -7,6 +7,8 @@ import io.duetdb.server.admin.JvmGauges;
 import io.duetdb.server.admin.PrometheusExposition;
 import io.duetdb.server.admin.RaftReplicaState;
 import io.duetdb.server.admin.ReadinessEvaluator;
+import io.duetdb.server.admin.ReplicaState;
+import io.duetdb.server.read.LeaderCommitProbe;
 import io.duetdb.server.replication.DuetStateMachine;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -16,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,12 +42,18 @@ final class NodeObservability implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private final ReadinessEvaluator readiness;
     private volatile Optional<String> lastNotReady = Optional.of("starting");
 
     private NodeObservability(final DuetNode node, final HealthStatusManager health) throws IOException {
         final DuetStateMachine sm = node.stateMachine();
-        final ReadinessEvaluator readiness = new ReadinessEvaluator(
-            RaftReplicaState.of(sm::failure, node::divisionOrNull), node.config().readyMaxLagEntries());
+        final Supplier<ReplicaState> raftState = RaftReplicaState.of(sm::failure, node::divisionOrNull);
+        final LeaderCommitProbe probe = node.leaderCommit();
+        this.readiness = new ReadinessEvaluator(() -> {
+            final LeaderCommitProbe.Reading leader = probe.last();
+            return raftState.get().withLeaderCommit(leader.index(),
+                leader.atMs() < 0 ? -1 : System.nanoTime() / 1_000_000 - leader.atMs(), leader.problem());
+        }, node.config().readyMaxLagEntries());
         JvmGauges.register(node.metrics());
         this.jmx = JmxExport.start(node.metrics(), node.config().id());
         if (node.config().adminPort() > 0) {
@@ -55,7 +64,10 @@ final class NodeObservability implements AutoCloseable {
         } else {
             this.admin = null;
         }
-        timer.scheduleWithFixedDelay(() -> update(health, readiness), 0, HEALTH_PERIOD_MS, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(() -> {
+            probe.refresh();
+            update(health, readiness);
+        }, 0, HEALTH_PERIOD_MS, TimeUnit.MILLISECONDS);
     }
 
     /** Starts health updates, JMX and (with an admin port) the HTTP endpoint. */
@@ -69,13 +81,24 @@ final class NodeObservability implements AutoCloseable {
             for (final String service : HEALTH_SERVICES) {
                 health.setStatus(service, notReady.isEmpty() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
             }
-            if (!notReady.equals(lastNotReady)) {
+            // Logged when the kind of reason changes ("stalled", "applying", ...), not every
+            // second its numbers move.
+            if (!kind(notReady).equals(kind(lastNotReady))) {
                 LOG.info("node is {}", notReady.map(why -> "not ready: " + why).orElse("ready"));
-                lastNotReady = notReady;
             }
+            lastNotReady = notReady;
         } catch (final RuntimeException e) {
             LOG.warn("readiness check failed: {}", e.toString());
         }
+    }
+
+    private static String kind(final Optional<String> notReady) {
+        return notReady.map(why -> why.split("[:0-9]", 2)[0]).orElse("");
+    }
+
+    /** Why the node is not ready now, or empty when it is. */
+    Optional<String> notReady() {
+        return readiness.get();
     }
 
     @Override

@@ -25,6 +25,15 @@ final class RaftSettings {
     private RaftSettings() {
     }
 
+    /**
+     * The first election after start waits an hour: a member whose vote guard is closed pauses its
+     * elections right after Ratis starts, and must not stand in the moment before.
+     */
+    static void holdFirstElection(final RaftProperties p) {
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p, TimeDuration.valueOf(1, TimeUnit.HOURS));
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p, TimeDuration.valueOf(61, TimeUnit.MINUTES));
+    }
+
     static RaftProperties server(final NodeConfig c) {
         final RaftProperties p = new RaftProperties();
         RaftServerConfigKeys.setStorageDir(p, List.of(new File(c.dataDir().resolve("raft").toString())));

@@ -89,6 +89,11 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
                 .setTls(node.config().tls().enabled())
                 .setSpaceUsedBytes(sm.spaceUsedBytes())
                 .setSpaceQuotaBytes(sm.spaceQuota().quotaBytes());
+            final String voteGuard = node.voteGuardStatus();
+            b.setVoteGuard(voteGuard == null ? "" : voteGuard)
+                .setLeaderCommitIndex(Math.max(0, node.leaderCommitIndex()))
+                .setNotReady(node.notReady().orElse(""))
+                .addAllRaftLogFindings(node.raftLogFindings());
             if (sm.spaceQuota().alarm()) {
                 b.addAlarms(SPACE_ALARM);
             }

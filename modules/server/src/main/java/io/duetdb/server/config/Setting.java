@@ -41,7 +41,7 @@ public enum Setting {
         + SpaceQuotaSizing.DEFAULT_PERCENT_OF_HEAP + "% of the max heap; at most "
         + SpaceQuotaSizing.MAX_PERCENT_OF_HEAP + "%. Set the same on every member"),
     READY_MAX_LAG_ENTRIES("ready-max-lag-entries", "1000",
-        "a node is ready (/readyz, gRPC health) when it applied to within this many entries of the commit index"),
+        "a node is ready (/readyz, gRPC health) when it applied to within this many entries of the leader's commit index"),
     TLS_CERT_FILE("tls-cert-file", null, "PEM certificate chain: turns TLS on for the client and peer ports"),
     TLS_KEY_FILE("tls-key-file", null, "PEM PKCS#8 private key of tls-cert-file"),
     TLS_CA_FILE("tls-ca-file", null, "PEM CA bundle trusted for client certificates and for peers"),

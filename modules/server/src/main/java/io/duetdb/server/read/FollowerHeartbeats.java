@@ -10,6 +10,8 @@ import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.leader.FollowerInfo;
 import org.apache.ratis.server.leader.LeaderState;
 import org.apache.ratis.server.leader.LogAppender;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Lets the leader send a follower its commit index now rather than at the next periodic
@@ -25,6 +27,7 @@ import org.apache.ratis.server.leader.LogAppender;
  * from coming through here.
  */
 public final class FollowerHeartbeats {
+    private static final Logger LOG = LoggerFactory.getLogger(FollowerHeartbeats.class);
     /** The key under which {@link #install} puts this object into the Ratis server's parameters. */
     static final String PARAMETER_KEY = "duet.follower-heartbeats";
 
@@ -43,6 +46,33 @@ public final class FollowerHeartbeats {
             return false;
         }
         appender.triggerHeartbeat();
+        return true;
+    }
+
+    /**
+     * Lowers what this leader believes follower {@code followerId} holds to {@code logEndIndex},
+     * when it believes more: the follower lost entries it had acknowledged (docs/recovery.md#raft-log).
+     * Ratis only ever raises a follower's match index, and answers the follower's INCONSISTENCY
+     * replies by resending from above it, so such a follower would never catch up. Lowering it is
+     * always safe: the leader resends entries the follower may already hold, and counts the
+     * follower toward fewer commits, never more.
+     *
+     * @return whether it was lowered
+     */
+    public boolean rewind(final String followerId, final long logEndIndex) {
+        final LogAppender appender = appenders.get(followerId);
+        if (appender == null || !appender.isRunning()) {
+            return false;
+        }
+        final FollowerInfo follower = appender.getFollower();
+        final long believed = follower.getMatchIndex();
+        if (believed <= logEndIndex) {
+            return false;
+        }
+        LOG.warn("follower {} lost Raft log entries it had acknowledged: it holds through index {}, this leader "
+            + "believed {}; sending it everything after {}", followerId, logEndIndex, believed, logEndIndex);
+        follower.setSnapshotIndex(logEndIndex); // Ratis's one unconditional setter of match and next index
+        appender.notifyLogAppender();
         return true;
     }
 

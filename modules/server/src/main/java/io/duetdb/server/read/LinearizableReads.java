@@ -51,14 +51,7 @@ public final class LinearizableReads {
      * confirm its term fails the read.
      */
     public CompletableFuture<Void> barrier() {
-        final CompletableFuture<Long> readIndex = !raft.isLeader() ? followerRounds.join()
-            : leaderRounds.join().exceptionallyCompose(e -> {
-                final NoReadIndexException.Reason reason = NoReadIndexException.reasonOf(e);
-                return reason == NoReadIndexException.Reason.LEADER_NOT_READY
-                    || reason == NoReadIndexException.Reason.NOT_LEADER
-                    ? followerRounds.join() : CompletableFuture.failedFuture(e);
-            });
-        return readIndex.thenCompose(index -> whenApplied.apply(index).orTimeout(applyTimeoutMs, TimeUnit.MILLISECONDS)
+        return readIndex().thenCompose(index -> whenApplied.apply(index).orTimeout(applyTimeoutMs, TimeUnit.MILLISECONDS)
             .exceptionallyCompose(e -> CompletableFuture.failedFuture(e instanceof TimeoutException
                 ? new NoReadIndexException(NoReadIndexException.Reason.NO_LEADER, "member " + raft.selfId()
                     + " has not applied through read index " + index + " within " + applyTimeoutMs
@@ -66,8 +59,34 @@ public final class LinearizableReads {
                 : e)));
     }
 
+    /**
+     * A read index: the leader's commit index, confirmed by a majority in its term (on a follower,
+     * asked of the leader). Every write acknowledged before the call is at or below it.
+     */
+    public CompletableFuture<Long> readIndex() {
+        return !raft.isLeader() ? followerRounds.join()
+            : leaderRounds.join().exceptionallyCompose(e -> {
+                final NoReadIndexException.Reason reason = NoReadIndexException.reasonOf(e);
+                return reason == NoReadIndexException.Reason.LEADER_NOT_READY
+                    || reason == NoReadIndexException.Reason.NOT_LEADER
+                    ? followerRounds.join() : CompletableFuture.failedFuture(e);
+            });
+    }
+
     /** The Replica service's ReadIndex, on the leader: a read index for a follower's reads. */
     public CompletableFuture<ReadIndexResponse> readIndexFor(final String requesterId) {
+        return readIndexFor(requesterId, Long.MIN_VALUE);
+    }
+
+    /**
+     * The same, for a requester that lost Raft log entries it had acknowledged: its log now ends at
+     * {@code lostEntriesLogEnd} (below -1: it lost nothing), and the leader stops believing it
+     * holds more ({@link FollowerHeartbeats#rewind}).
+     */
+    public CompletableFuture<ReadIndexResponse> readIndexFor(final String requesterId, final long lostEntriesLogEnd) {
+        if (lostEntriesLogEnd >= -1 && raft.isLeader()) {
+            heartbeats.rewind(requesterId, lostEntriesLogEnd);
+        }
         if (!raft.isLeader()) {
             return CompletableFuture.failedFuture(new NoReadIndexException(NoReadIndexException.Reason.NOT_LEADER,
                 raft.selfId() + " is not the leader" + (raft.leaderId().isEmpty() ? "" : "; the leader is "

@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * The ReadIndex questions one member asks another, over the internal Replica service.
@@ -29,20 +30,24 @@ public final class ReplicaReadCalls implements LeaderReadIndex.TermProbe, Follow
     private final String selfId;
     private final Function<String, ManagedChannel> channels;
     private final long confirmDeadlineMs;
+    private final LongSupplier lostEntriesLogEnd;
     private final Map<String, AtomicInteger> unanswered = new ConcurrentHashMap<>();
 
     /**
      * @param channels a channel to a member's API address, owned by the caller
      * @param confirmDeadlineMs how long a member has to answer a ConfirmLeader
+     * @param lostEntriesLogEnd where this member's Raft log ends while it has lost entries it had
+     *     acknowledged (told to the leader with every ReadIndex), else below -1
      */
     public ReplicaReadCalls(final String selfId, final Function<String, ManagedChannel> channels,
-                            final long confirmDeadlineMs) {
+                            final long confirmDeadlineMs, final LongSupplier lostEntriesLogEnd) {
         if (confirmDeadlineMs <= 0) {
             throw new IllegalArgumentException("confirmDeadlineMs=" + confirmDeadlineMs + ": must be > 0");
         }
         this.selfId = selfId;
         this.channels = channels;
         this.confirmDeadlineMs = confirmDeadlineMs;
+        this.lostEntriesLogEnd = lostEntriesLogEnd;
     }
 
     @Override
@@ -66,9 +71,14 @@ public final class ReplicaReadCalls implements LeaderReadIndex.TermProbe, Follow
     @Override
     public CompletableFuture<Long> readIndex(final FollowerReadIndex.Leader leader, final long deadlineMs) {
         final CompletableFuture<ReadIndexResponse> answer = new CompletableFuture<>();
+        final ReadIndexRequest.Builder request = ReadIndexRequest.newBuilder().setRequesterId(selfId);
+        final long logEnd = lostEntriesLogEnd.getAsLong();
+        if (logEnd >= -1) {
+            request.setLostEntries(true).setLogEndIndex(logEnd);
+        }
         Context.ROOT.run(() -> ReplicaGrpc.newStub(channels.apply(leader.address()))
             .withDeadlineAfter(deadlineMs, TimeUnit.MILLISECONDS)
-            .readIndex(ReadIndexRequest.newBuilder().setRequesterId(selfId).build(), completing(answer)));
+            .readIndex(request.build(), completing(answer)));
         return answer.thenApply(ReadIndexResponse::getReadIndex);
     }
 

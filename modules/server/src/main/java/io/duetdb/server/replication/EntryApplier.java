@@ -92,8 +92,9 @@ final class EntryApplier {
      * admitted writes counts, measured against the table before the entry (what a delete of the
      * same entry frees counts from the next entry on), and so does a session the write would open.
      *
-     * @param replaying whether the entry is re-applied from the local intent log after a restart:
-     *     only then is a completion from before the restart compared
+     * @param replaying whether the entry is re-applied from the local intent log after a restart;
+     *     a completion from before the restart is compared then, and also for an entry the leader
+     *     sends again below the completion log's end
      * @throws ReplayDivergedException when a re-applied entry's result differs from its completion
      */
     List<WriteResult> apply(final long term, final long index, final long spaceQuotaBytes,
@@ -150,7 +151,10 @@ final class EntryApplier {
     private void recordCompletion(final long term, final long index, final List<OpResult> applied,
                                   final boolean replaying) throws IOException {
         final int checksum = ResultCodec.checksum(applied);
-        if (replaying) {
+        // An entry at or below the completion log's end is applied again: re-read from the Raft log
+        // after a restart (replaying), or re-sent by the leader after this member's Raft log lost
+        // entries it had applied (docs/recovery.md#raft-log). Either way its result must match.
+        if (replaying || (!recovered.isEmpty() && index <= recovered.lastKey())) {
             final CompletionRecord before = recovered.get(index);
             final CompletionState state = completionLogDamaged ? CompletionState.LOG_CORRUPT
                 : before == null ? CompletionState.ABSENT
@@ -164,6 +168,9 @@ final class EntryApplier {
             }
             if (action == RecoveryAction.REPLAY_VERIFIED) {
                 return;
+            }
+            if (!recovered.isEmpty() && index < recovered.lastKey()) {
+                return; // no record to compare, and none can be appended below the log's end
             }
         }
         if (!recovered.isEmpty() && index >= recovered.lastKey()) {

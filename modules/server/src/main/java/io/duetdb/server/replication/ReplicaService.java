@@ -37,7 +37,8 @@ public final class ReplicaService extends ReplicaGrpc.ReplicaImplBase {
 
     @Override
     public void readIndex(final ReadIndexRequest request, final StreamObserver<ReadIndexResponse> response) {
-        reads.readIndexFor(request.getRequesterId()).whenComplete((r, error) -> {
+        reads.readIndexFor(request.getRequesterId(), request.getLostEntries() ? request.getLogEndIndex() : Long.MIN_VALUE)
+            .whenComplete((r, error) -> {
             if (error == null) {
                 response.onNext(r);
                 response.onCompleted();

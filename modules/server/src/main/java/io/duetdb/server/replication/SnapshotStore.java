@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -91,6 +92,47 @@ public final class SnapshotStore implements StateMachineStorage {
         final SessionTable sessions = readSessions(sessionsFile, info.index(), info.term());
         latest = snapshotInfo(info.file(), sessionsFile, info.index(), info.term());
         return Optional.of(new Loaded(loaded.get().table(), sessions, info.index(), info.term()));
+    }
+
+    /**
+     * Moves the newest snapshots that do not verify (checkpoint or sessions file damaged or
+     * missing) to {@code quarantine}, newest first, until one verifies or none is left. Run before
+     * {@link #loadLatest}: the member then starts from the older state, and its Raft log check
+     * sees the older snapshot index (and so sets aside a log that no longer joins it).
+     *
+     * @return what was wrong with each one set aside (file, offset), empty when the newest verifies
+     */
+    public static List<String> setAsideDamaged(final Path dir, final Path quarantine) throws IOException {
+        final List<String> findings = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return findings;
+        }
+        for (final CheckpointInfo info : new CheckpointStore(dir, RETAIN).list()) {
+            final Path sessions = dir.resolve(String.format("sessions-%020d-%d.bin", info.index(), info.term()));
+            String problem = null;
+            try {
+                CheckpointStore.load(info.file());
+                if (!Files.exists(sessions)) {
+                    problem = sessions + " is missing";
+                } else {
+                    readSessions(sessions, info.index(), info.term());
+                }
+            } catch (final IOException | RuntimeException e) {
+                problem = e.getMessage();
+            }
+            if (problem == null) {
+                break;
+            }
+            findings.add("snapshot at index " + info.index() + ": " + problem);
+            Files.createDirectories(quarantine);
+            Files.move(info.file(), quarantine.resolve(info.file().getFileName()));
+            if (Files.exists(sessions)) {
+                Files.move(sessions, quarantine.resolve(sessions.getFileName()));
+            }
+            DirectorySync.sync(quarantine);
+            DirectorySync.sync(dir);
+        }
+        return findings;
     }
 
     /** Writes a snapshot of {@code table} and {@code sessions} at (term, index). */

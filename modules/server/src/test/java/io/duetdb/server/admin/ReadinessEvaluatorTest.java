@@ -2,8 +2,10 @@ package io.duetdb.server.admin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -55,6 +57,46 @@ class ReadinessEvaluatorTest {
         assertEquals(Optional.empty(), readiness.get());
         state.set(new ReplicaState(null, true, null, 1, 1));
         assertEquals(Optional.of("no leader known"), readiness.get());
+    }
+
+    @Test
+    void aFollowerStuckBelowTheLeadersCommitIndexIsNotReadyThoughItsOwnCommitIndexSaysCaughtUp() {
+        // The truncated-follower case: its own commit index is capped at its stuck log's end.
+        state.set(new ReplicaState(null, true, "s1", 581, 581).withLeaderCommit(1_600, 200, null));
+        final Optional<String> why = new ReadinessEvaluator(state::get, 1_000).get();
+        assertTrue(why.isPresent() && why.get().contains("1019 behind the leader's commit index 1600"), why.toString());
+    }
+
+    @Test
+    void anAppliedIndexThatStandsStillBehindTheLeaderIsStalled() {
+        final AtomicLong nowMs = new AtomicLong(1_000);
+        state.set(new ReplicaState(null, true, "s1", 581, 581).withLeaderCommit(700, 100, null));
+        final ReadinessEvaluator readiness = new ReadinessEvaluator(state::get, 1_000, 10_000, nowMs::get);
+        assertEquals(Optional.empty(), readiness.get(), "119 behind is within the lag, and it just started");
+        nowMs.addAndGet(9_999);
+        assertEquals(Optional.empty(), readiness.get());
+        nowMs.addAndGet(1);
+        final Optional<String> why = readiness.get();
+        assertTrue(why.isPresent() && why.get().startsWith("stalled: applied index 581"), why.toString());
+        state.set(new ReplicaState(null, true, "s1", 600, 600).withLeaderCommit(700, 100, null));
+        assertEquals(Optional.empty(), readiness.get(), "moving again");
+        state.set(new ReplicaState(null, true, "s1", 700, 700).withLeaderCommit(700, 100, null));
+        nowMs.addAndGet(60_000);
+        assertEquals(Optional.empty(), readiness.get(), "caught up: standing still is fine");
+    }
+
+    @Test
+    void aMemberThatCannotAskTheLeaderForLongIsNotReady() {
+        final AtomicLong nowMs = new AtomicLong(0);
+        state.set(new ReplicaState(null, true, "s1", 10, 10).withLeaderCommit(10, 9_000, "leader s1: UNAVAILABLE"));
+        final ReadinessEvaluator readiness = new ReadinessEvaluator(state::get, 1_000, 10_000, nowMs::get);
+        assertEquals(Optional.empty(), readiness.get());
+        state.set(new ReplicaState(null, true, "s1", 10, 10).withLeaderCommit(10, 10_000, "leader s1: UNAVAILABLE"));
+        final Optional<String> why = readiness.get();
+        assertTrue(why.isPresent() && why.get().contains("cannot learn the leader's commit index for 10 s"), why.toString());
+        state.set(new ReplicaState(null, true, "s1", 10, 10).withLeaderCommit(-1, -1, "no leader known"));
+        nowMs.set(10_000);
+        assertTrue(readiness.get().isPresent(), "never answered since the start");
     }
 
     @Test

@@ -55,8 +55,8 @@ trap cleanup EXIT INT TERM
 cleanup
 
 rc=0
-# Bounded: eleven scenarios take about 14 minutes here; a hung harness is killed after 20.
-timeout --kill-after=30s 1200s java -Xmx2g -cp "target/classes:target/lib/*" clojure.main \
+# Bounded: thirteen scenarios take about 17 minutes here; a hung harness is killed after 25.
+timeout --kill-after=30s 1500s java -Xmx2g -cp "target/classes:target/lib/*" clojure.main \
     -m duet.jepsen.cli smoke "$@" | tee target/smoke.log || rc=$?
 if ! grep -q '^jepsen: [0-9]* passed, [0-9]* failed' target/smoke.log; then
     echo "jepsen: 0 passed, 1 failed (the harness did not finish, exit $rc)"

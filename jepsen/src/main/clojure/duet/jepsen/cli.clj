@@ -81,12 +81,13 @@
 (defn- par-row
   "One line of the PAR table for a finished run."
   [{:keys [test results passed?]}]
-  (let [{:keys [kind mode target whole-cluster?]} (:par-cell test)
+  (let [{:keys [kind mode target whole-cluster? two-members?]} (:par-cell test)
         faults (get-in results [:faults :file-faults])
         damaged (filter :damage faults)
         back (count (filter :ready? damaged))]
     (format "| %s | %s | %s | %s | %d | %d of %d | %s | %s | %s |"
-            (name kind) (name mode) (cond whole-cluster? "any, all restarted" (= :primaries target) "leader"
+            (name kind) (name mode) (cond two-members? "leader and a follower, all restarted"
+                                          whole-cluster? "any, all restarted" (= :primaries target) "leader"
                                           :else "follower")
             (if passed? "**healed**" "**FAILED**")
             (get-in results [:workload :acknowledged-count] 0)

@@ -118,19 +118,28 @@
 (defn corrupt-file!
   "A cell of the PAR matrix: kills a member (with :whole-cluster?, every member), damages one file
   of a kind (file-damage), restarts it (them), and waits until it is ready again (readiness judges
-  it against the leader's commit index) and has applied what the cluster had committed."
-  [test {:keys [target kind mode whole-cluster?]}]
+  it against the leader's commit index) and has applied what the cluster had committed. With
+  :two-members?, the whole cluster is killed, the leader first, and the file is damaged on the
+  leader and on a follower: the third member, killed last, holds what they acknowledged."
+  [test {:keys [target kind mode whole-cluster? two-members?]}]
   (let [db (:db test)
         node (first (nemesis/targets test target))
-        stopped (if whole-cluster? (:nodes test) [node])]
+        damaged (if two-members?
+                  (vec (distinct (concat (nemesis/targets test :primaries) (nemesis/targets test :one-follower))))
+                  [node])
+        stopped (if (or whole-cluster? two-members?)
+                  (vec (distinct (concat damaged (:nodes test))))
+                  [node])]
     (doseq [n stopped] (db/kill! db test n))
-    (let [damage (file-damage/damage! (duet-db/data-dir test node) kind mode (nemesis/rng test))]
+    (let [damage (mapv #(file-damage/damage! (duet-db/data-dir test %) kind mode (nemesis/rng test)) damaged)]
       (doseq [n stopped] (db/start! db test n))
       (let [back? (try (doseq [n stopped] (duet-db/await-ready! db test n ready-timeout-ms))
-                       (duet-db/await-caught-up! db test node ready-timeout-ms)
+                       (doseq [n damaged] (duet-db/await-caught-up! db test n ready-timeout-ms))
                        true
                        (catch Exception e (log/warn (.getMessage e)) false))]
-        {:node node :kind kind :mode mode :whole-cluster? (boolean whole-cluster?) :damage damage :ready? back?}))))
+        {:node (if two-members? damaged node) :kind kind :mode mode
+         :whole-cluster? (boolean (or whole-cluster? two-members?)) :two-members? (boolean two-members?)
+         :damage (if two-members? (when (every? some? damage) damage) (first damage)) :ready? back?}))))
 
 (defn file-damager
   "{:f :corrupt-file :value {:target t :kind k :mode m}}."

@@ -172,13 +172,23 @@
 
 (def par-extra-scenarios
   "The matrix's extra cells: a whole-cluster restart with one member's Raft log damaged (the other
-  two elect a leader; the damaged one catches up from it)."
+  two elect a leader; the damaged one catches up from it), and with two members' damaged."
   {:par-raft-log-truncate-whole-cluster {:workload :set :faults [:par] :interval-s 8 :time-limit-s 30
                                          :par-cell {:kind :raft-log :mode :truncate :target :one
                                                     :whole-cluster? true}
                                          :server-args ["--snapshot-every" "300"]}
    :par-raft-log-delete-whole-cluster {:workload :set :faults [:par] :interval-s 8 :time-limit-s 30
                                        :par-cell {:kind :raft-log :mode :delete :target :one :whole-cluster? true}
+                                       :server-args ["--snapshot-every" "300"]}
+   ;; Two members lose their Raft logs at once. They vote only for a candidate whose log reaches
+   ;; what their intent logs show they held (VoteFloor): the third member, if it holds all of it.
+   :par-raft-log-delete-two-members {:workload :set :faults [:par] :interval-s 10 :time-limit-s 30
+                                     :par-cell {:kind :raft-log :mode :delete :target :primaries
+                                                :two-members? true}
+                                     :server-args ["--snapshot-every" "300"]}
+   :par-raft-log-truncate-two-members {:workload :set :faults [:par] :interval-s 10 :time-limit-s 30
+                                       :par-cell {:kind :raft-log :mode :truncate :target :primaries
+                                                  :two-members? true}
                                        :server-args ["--snapshot-every" "300"]}})
 
 (def scenarios (merge named-scenarios par-scenarios par-extra-scenarios))
@@ -186,7 +196,9 @@
 (def smoke-suite
   "The CI suite, in order. `ring` (5 nodes) and the long campaigns run by hand."
   [:partition :kill :pause :storage :membership :mixed :follower-reads :space-quota :sensitivity
-   :sensitivity-read-index :sensitivity-control])
+   :sensitivity-read-index :sensitivity-control
+   ;; a sample of the PAR matrix (the whole of it: the `par` command)
+   :par-raft-log-truncate-follower :par-raft-log-delete-leader])
 
 (defn- checker-for [workload db opts]
   (checker/compose

@@ -21,11 +21,14 @@ final class VoteGuardCommand {
         description = "Says whether the member votes, and if not, why.")
     int show(@Parameters(paramLabel = "DIR") final Path dir) throws IOException {
         final VoteGuard guard = VoteGuard.load(dir);
+        final String floor = guard.floor() == null ? "" : guard.floor().toString();
         GlobalOptions.of(spec).output(spec, OutputFormat.simple).print(
-            Views.map("votes", !guard.closed(), "reason", guard.reason()),
-            new Output.Table(List.of("VOTES", "REASON"), List.of(List.of(Boolean.toString(!guard.closed()),
-                guard.closed() ? guard.reason() : ""))),
-            List.of(guard.closed() ? "does not vote: " + guard.reason() : "votes"));
+            Views.map("votes", !guard.closed(), "reason", guard.reason(), "votes_for_logs_reaching", floor),
+            new Output.Table(List.of("VOTES", "REASON", "VOTES FOR LOGS REACHING"), List.of(List.of(
+                Boolean.toString(!guard.closed()), guard.closed() ? guard.reason() : "", floor))),
+            List.of(!guard.closed() ? "votes"
+                : "does not vote: " + guard.reason() + (floor.isEmpty() ? "" : "; except for a candidate whose log "
+                + "reaches " + floor + " (what this member held)")));
         return DuetCtl.EXIT_OK;
     }
 

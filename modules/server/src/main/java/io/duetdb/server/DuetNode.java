@@ -24,6 +24,7 @@ import io.duetdb.server.read.RaftReadView;
 import io.duetdb.server.read.ReplicaReadCalls;
 import io.duetdb.server.recovery.RaftLogCheck;
 import io.duetdb.server.recovery.RaftStartupCheck;
+import io.duetdb.server.recovery.StuckLogReport;
 import io.duetdb.server.recovery.VoteGuard;
 import io.duetdb.server.recovery.VoteGuardKeeper;
 import io.duetdb.server.recovery.VoteRefusal;
@@ -112,6 +113,7 @@ public final class DuetNode implements AutoCloseable {
     private final VoteGuard voteGuard;
     private final RaftLogCheck.Verdict raftLogCheck;
     private volatile VoteGuardKeeper voteGuardKeeper;
+    private final StuckLogReport stuckLogReport = new StuckLogReport(() -> System.nanoTime() / 1_000_000);
 
     private DuetNode(final NodeConfig config, final Consumer<String> onFailure) throws IOException {
         this.config = config;
@@ -122,7 +124,8 @@ public final class DuetNode implements AutoCloseable {
         // A single member has nowhere to catch up from: it must refuse rather than set data aside.
         this.raftLogCheck = config.members().size() > 1 || config.join()
             ? RaftStartupCheck.run(config.dataDir(), groupId.getUuid().toString(),
-                config.storeOptions().completionWal().maxBodyBytes(), voteGuard)
+                config.storeOptions().completionWal().maxBodyBytes(), config.storeOptions().intentWal().maxBodyBytes(),
+                voteGuard)
             : RaftLogCheck.Verdict.none();
         this.transport = new GrpcTransport(config.tls());
         this.peerChannels = new PeerChannels(address -> transport.channel(address, ReplicaLimits.MAX_MESSAGE_BYTES));
@@ -242,10 +245,19 @@ public final class DuetNode implements AutoCloseable {
         }
     }
 
-    /** Where this member's Raft log ends while its vote guard is closed (it lost entries), else Long.MIN_VALUE. */
+    /**
+     * Where this member's Raft log ends, while it is behind (it lost entries, or the leader committed
+     * past it) and the log is stuck there; else Long.MIN_VALUE ({@link StuckLogReport}).
+     */
     private long lostEntriesLogEnd() {
         final RaftServer.Division d = divisionOrNull();
-        return d == null || !voteGuard.closed() ? Long.MIN_VALUE : d.getRaftLog().getNextIndex() - 1;
+        if (d == null) {
+            return Long.MIN_VALUE;
+        }
+        final long logEnd = d.getRaftLog().getNextIndex() - 1;
+        final LeaderCommitProbe probe = leaderCommit; // null until the constructor has made it
+        final boolean behind = voteGuard.closed() || (probe != null && probe.last().index() > logEnd);
+        return stuckLogReport.logEndToReport(behind, logEnd);
     }
 
     private long appliedIndex() {

@@ -26,12 +26,14 @@ final class RaftSettings {
     }
 
     /**
-     * The first election after start waits an hour: a member whose vote guard is closed pauses its
-     * elections right after Ratis starts, and must not stand in the moment before.
+     * The first election after start waits 10-11 s: a member whose vote guard is closed pauses its
+     * elections right after Ratis starts, and must not stand in the moment before. Not longer:
+     * Ratis's follower sleeps through the whole of a timeout before it looks again, so an hour
+     * here kept a member that had voted again from standing for an hour (a PAR run found it).
      */
     static void holdFirstElection(final RaftProperties p) {
-        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p, TimeDuration.valueOf(1, TimeUnit.HOURS));
-        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p, TimeDuration.valueOf(61, TimeUnit.MINUTES));
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p, TimeDuration.valueOf(10, TimeUnit.SECONDS));
+        RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p, TimeDuration.valueOf(11, TimeUnit.SECONDS));
     }
 
     static RaftProperties server(final NodeConfig c) {

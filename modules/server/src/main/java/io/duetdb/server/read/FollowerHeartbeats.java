@@ -51,7 +51,8 @@ public final class FollowerHeartbeats {
 
     /**
      * Lowers what this leader believes follower {@code followerId} holds to {@code logEndIndex},
-     * when it believes more: the follower lost entries it had acknowledged (docs/recovery.md#raft-log).
+     * when it believes more: the follower lost entries it had acknowledged, or its log otherwise ends
+     * below the match index (docs/recovery.md#raft-log).
      * Ratis only ever raises a follower's match index, and answers the follower's INCONSISTENCY
      * replies by resending from above it, so such a follower would never catch up. Lowering it is
      * always safe: the leader resends entries the follower may already hold, and counts the
@@ -69,8 +70,9 @@ public final class FollowerHeartbeats {
         if (believed <= logEndIndex) {
             return false;
         }
-        LOG.warn("follower {} lost Raft log entries it had acknowledged: it holds through index {}, this leader "
-            + "believed {}; sending it everything after {}", followerId, logEndIndex, believed, logEndIndex);
+        LOG.warn("follower {}'s Raft log ends at index {}, below the {} this leader believed it held (it lost "
+            + "entries it had acknowledged, or Ratis lost track): sending it everything after {}", followerId,
+            logEndIndex, believed, logEndIndex);
         follower.setSnapshotIndex(logEndIndex); // Ratis's one unconditional setter of match and next index
         appender.notifyLogAppender();
         return true;

@@ -24,7 +24,8 @@ import java.util.List;
  *       a deleted last segment). Ratis commits on a follower only up to its fsynced log, so a
  *       healthy member never applied past its log's end;</li>
  *   <li>Raft metadata (term and vote) missing while the log or a snapshot exists, unreadable, or
- *       holding a term below the log's last entry's: it is set aside.</li>
+ *       holding a term below the log's last entry's (or the snapshot's): it is set aside and a fresh
+ *       one written at the highest term still known, with no vote.</li>
  * </ul>
  * Whenever anything above the snapshot index may be lost, or the vote was lost, the member must
  * not vote (nor stand) until it has caught up with a leader: {@link Verdict#voteGuardReason}.
@@ -37,10 +38,11 @@ public final class RaftLogCheck {
     public enum MetaState { PRESENT, MISSING, UNREADABLE }
 
     /**
+     * @param snapshotTerm the term of the snapshot at {@code snapshotIndex}; -1 without one
      * @param metaTerm the term in the metadata file; -1 unless {@code meta} is PRESENT
      */
-    public record Inputs(List<RaftSegmentScan> segments, long snapshotIndex, long completionLastIndex,
-                         MetaState meta, long metaTerm, Path metaFile) {
+    public record Inputs(List<RaftSegmentScan> segments, long snapshotIndex, long snapshotTerm,
+                         long completionLastIndex, MetaState meta, long metaTerm, Path metaFile) {
     }
 
     /**
@@ -48,11 +50,27 @@ public final class RaftLogCheck {
      * @param findings what was found, one line each (file, offset, index)
      * @param voteGuardReason why the member must not vote until caught up, or null when it may
      * @param logLastIndex the last index Ratis's log will hold once the files are set aside (-1: none)
+     * @param restoreMetaTerm the term to write a fresh metadata file at, with no vote, when the old one
+     *     was lost or set aside (Ratis will not open a directory without one); -1: leave it alone
      */
-    public record Verdict(List<Path> setAside, List<String> findings, String voteGuardReason, long logLastIndex) {
+    public record Verdict(List<Path> setAside, List<String> findings, String voteGuardReason, long logLastIndex,
+                          long restoreMetaTerm) {
+        public Verdict {
+            if (restoreMetaTerm >= 0 && voteGuardReason == null) {
+                throw new IllegalArgumentException("a restored term and vote without the vote guard closed");
+            }
+        }
+
         /** Nothing checked, nothing found. */
         public static Verdict none() {
-            return new Verdict(List.of(), List.of(), null, -1);
+            return new Verdict(List.of(), List.of(), null, -1, -1);
+        }
+
+        /** This verdict with earlier findings (the snapshots') before its own. */
+        public Verdict withFindingsBefore(final List<String> earlier) {
+            final List<String> all = new ArrayList<>(earlier);
+            all.addAll(findings);
+            return new Verdict(setAside, List.copyOf(all), voteGuardReason, logLastIndex, restoreMetaTerm);
         }
 
         public boolean clean() {
@@ -132,7 +150,8 @@ public final class RaftLogCheck {
                 + "Raft log and snapshot reach only " + reaches + ": acknowledged entries are missing");
             lostFrom = Math.min(lostFrom, reaches + 1);
         }
-        final long lastTerm = keepTo > keepFrom ? segments.get(keepTo - 1).lastGoodTerm() : -1;
+        final long lastTerm = Math.max(keepTo > keepFrom ? segments.get(keepTo - 1).lastGoodTerm() : -1,
+            in.snapshotTerm());
         String metaProblem = null;
         if (in.meta() == MetaState.UNREADABLE) {
             metaProblem = in.metaFile() + " cannot be read";
@@ -147,12 +166,15 @@ public final class RaftLogCheck {
                 setAside.add(in.metaFile());
             }
         }
+        // The lost vote cannot be recovered: the fresh file holds the highest term this member still
+        // knows and no vote, and the closed vote guard keeps it from voting until it has caught up.
+        final long restoreMetaTerm = metaProblem != null ? Math.max(lastTerm, 0) : -1;
         String guard = null;
         if (lostFrom != Long.MAX_VALUE || metaProblem != null) {
             guard = (lostFrom != Long.MAX_VALUE ? "the Raft log may have lost entries from index " + lostFrom : "")
                 + (lostFrom != Long.MAX_VALUE && metaProblem != null ? "; " : "")
                 + (metaProblem != null ? "Raft's term and vote were lost" : "");
         }
-        return new Verdict(List.copyOf(setAside), List.copyOf(findings), guard, logLast);
+        return new Verdict(List.copyOf(setAside), List.copyOf(findings), guard, logLast, restoreMetaTerm);
     }
 }

@@ -3,15 +3,19 @@ package io.duetdb.server.recovery;
 import io.duetdb.server.replication.SnapshotStore;
 import io.duetdb.storage.checkpoint.CheckpointInfo;
 import io.duetdb.storage.checkpoint.CheckpointStore;
+import io.duetdb.storage.io.AtomicFile;
 import io.duetdb.storage.io.DirectorySync;
+import io.duetdb.storage.wal.ScanReport;
 import io.duetdb.storage.wal.WalKind;
 import io.duetdb.storage.wal.WalScanner;
 import java.io.IOException;
 import java.io.Reader;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
@@ -42,10 +46,11 @@ public final class RaftStartupCheck {
      * @param dataDir the member's data directory ({@code raft/}, {@code snapshot/}, {@code completion/})
      * @param groupUuid the Raft group's id, the name of its directory under {@code raft/}
      * @param completionMaxBodyBytes the completion log's record limit, to scan it
+     * @param intentMaxBodyBytes the intent log's record limit, to scan it for the {@link VoteFloor}
      * @return what was decided (clean when nothing was wrong)
      */
     public static RaftLogCheck.Verdict run(final Path dataDir, final String groupUuid, final int completionMaxBodyBytes,
-                                           final VoteGuard guard) throws IOException {
+                                           final int intentMaxBodyBytes, final VoteGuard guard) throws IOException {
         final Path current = dataDir.resolve("raft").resolve(groupUuid).resolve("current");
         if (!Files.isDirectory(current)) {
             return RaftLogCheck.Verdict.none(); // a new member: nothing to check
@@ -55,20 +60,19 @@ public final class RaftStartupCheck {
         for (final String finding : snapshotFindings) {
             LOG.warn("Raft storage: {}; moved aside to {}", finding, quarantine);
         }
-        final RaftLogCheck.Verdict verdict = carryOut(dataDir, current, quarantine, completionMaxBodyBytes, guard);
+        final RaftLogCheck.Verdict verdict = carryOut(dataDir, current, quarantine, completionMaxBodyBytes,
+            intentMaxBodyBytes, guard);
         guard.startChecked();
-        if (snapshotFindings.isEmpty()) {
-            return verdict;
-        }
-        final List<String> findings = new ArrayList<>(snapshotFindings);
-        findings.addAll(verdict.findings());
-        return new RaftLogCheck.Verdict(verdict.setAside(), findings, verdict.voteGuardReason(), verdict.logLastIndex());
+        return verdict.withFindingsBefore(snapshotFindings);
     }
 
     private static RaftLogCheck.Verdict carryOut(final Path dataDir, final Path current, final Path quarantine,
-                                                 final int completionMaxBodyBytes, final VoteGuard guard)
-        throws IOException {
-        final RaftLogCheck.Inputs inputs = new RaftLogCheck.Inputs(segments(current), snapshotIndex(dataDir),
+                                                 final int completionMaxBodyBytes, final int intentMaxBodyBytes,
+                                                 final VoteGuard guard) throws IOException {
+        final CheckpointInfo snapshot = newestSnapshot(dataDir);
+        final List<RaftSegmentScan> segments = segments(current);
+        final RaftLogCheck.Inputs inputs = new RaftLogCheck.Inputs(segments,
+            snapshot == null ? -1 : snapshot.index(), snapshot == null ? -1 : snapshot.term(),
             completionLastIndex(dataDir, completionMaxBodyBytes), metaState(current.resolve(META_FILE)),
             metaTerm(current.resolve(META_FILE)), current.resolve(META_FILE));
         final RaftLogCheck.Verdict verdict = RaftLogCheck.decide(inputs);
@@ -78,7 +82,13 @@ public final class RaftStartupCheck {
         for (final String finding : verdict.findings()) {
             LOG.warn("Raft storage: {}", finding);
         }
-        if (verdict.voteGuardReason() != null && !guard.close(verdict.voteGuardReason())) {
+        final VoteFloor floor = verdict.voteGuardReason() == null || verdict.restoreMetaTerm() >= 0 ? null
+            : voteFloor(dataDir, intentMaxBodyBytes, snapshot, segments, inputs.completionLastIndex());
+        if (verdict.voteGuardReason() != null) {
+            LOG.warn("Raft storage: {}", floor == null ? "this member votes for no one until it has caught up"
+                : "this member votes only for candidates whose log reaches what its intent log shows it held: " + floor);
+        }
+        if (verdict.voteGuardReason() != null && !guard.close(verdict.voteGuardReason(), floor)) {
             LOG.warn("Raft storage: the vote guard stays open although {}: an operator cleared it "
                 + "(duetctl vote-guard clear)", verdict.voteGuardReason());
         }
@@ -93,7 +103,49 @@ public final class RaftStartupCheck {
                 + "from the leader", verdict.setAside().stream().map(p -> p.getFileName().toString()).toList(),
                 quarantine, verdict.logLastIndex());
         }
+        if (verdict.restoreMetaTerm() >= 0) {
+            writeMeta(current.resolve(META_FILE), verdict.restoreMetaTerm());
+            LOG.warn("Raft storage: wrote a fresh {} at term {} with no vote (the vote guard keeps this member "
+                + "from voting until it has caught up)", META_FILE, verdict.restoreMetaTerm());
+        }
         return verdict;
+    }
+
+    /**
+     * What this member held before the damage, from its intent log (fsynced before Ratis
+     * acknowledges an entry): the highest (term, index) of its records, the snapshot's and the
+     * completion log's. Null, so no votes at all, when the intent log cannot vouch for it: damaged,
+     * absent, or ending below an index the Raft log, or the completion log, shows was there.
+     */
+    static VoteFloor voteFloor(final Path dataDir, final int intentMaxBodyBytes, final CheckpointInfo snapshot,
+                               final List<RaftSegmentScan> segments, final long completionLastIndex)
+        throws IOException {
+        final Path dir = dataDir.resolve(WalKind.INTENT.dirName());
+        if (!Files.isDirectory(dir)) {
+            return null;
+        }
+        final long[] highest = {snapshot == null ? 0 : snapshot.term(), snapshot == null ? 0 : snapshot.index()};
+        final ScanReport intents = WalScanner.scan(dir, WalKind.INTENT, intentMaxBodyBytes,
+            (file, offset, type, flags, term, index, body, length) -> {
+                if (term > highest[0] || (term == highest[0] && index > highest[1])) {
+                    highest[0] = term;
+                    highest[1] = index;
+                }
+            });
+        final long raftHeld = segments.stream().mapToLong(RaftSegmentScan::lastGoodIndex).max().orElse(-1);
+        if (!intents.corruptions().isEmpty() || highest[1] < Math.max(raftHeld, completionLastIndex)) {
+            LOG.warn("Raft storage: the intent log ({} damaged places, last index {}) cannot vouch for what this "
+                + "member held (Raft log to {}, applied to {})", intents.corruptions().size(), highest[1], raftHeld,
+                completionLastIndex);
+            return null;
+        }
+        return new VoteFloor(highest[0], highest[1]);
+    }
+
+    /** Ratis's metadata file, in Ratis's format (a properties file): Ratis will not open a directory without it. */
+    private static void writeMeta(final Path file, final long term) throws IOException {
+        final String text = "#written by Duet's Raft startup check\nvotedFor=\nterm=" + term + "\n";
+        AtomicFile.write(file, ByteBuffer.wrap(text.getBytes(StandardCharsets.ISO_8859_1)));
     }
 
     private static List<RaftSegmentScan> segments(final Path current) throws IOException {
@@ -106,12 +158,13 @@ public final class RaftStartupCheck {
         return scans;
     }
 
-    private static long snapshotIndex(final Path dataDir) throws IOException {
+    private static CheckpointInfo newestSnapshot(final Path dataDir) throws IOException {
         final Path dir = dataDir.resolve("snapshot");
         if (!Files.isDirectory(dir)) {
-            return -1;
+            return null;
         }
-        return new CheckpointStore(dir).list().stream().mapToLong(CheckpointInfo::index).max().orElse(-1);
+        return new CheckpointStore(dir).list().stream().max(Comparator.comparingLong(CheckpointInfo::index))
+            .orElse(null);
     }
 
     private static long completionLastIndex(final Path dataDir, final int maxBodyBytes) throws IOException {

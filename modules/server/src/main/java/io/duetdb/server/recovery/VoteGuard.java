@@ -1,13 +1,12 @@
 package io.duetdb.server.recovery;
 
+import io.duetdb.storage.io.AtomicFile;
 import io.duetdb.storage.io.DirectorySync;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 
 /**
@@ -15,7 +14,8 @@ import java.time.Instant;
  * safety rests on a voter never forgetting an entry it acknowledged nor a vote it cast (a member
  * that forgot a committed entry could elect a leader without it: Alagappan et al., "Protocol-Aware
  * Recovery for Consensus-Based Storage", FAST'18). While closed, the member answers no vote
- * requests ({@link VoteRefusal}) and stands for no election; it still receives entries and serves
+ * requests ({@link VoteRefusal}) but from candidates whose log reaches what it held before the
+ * damage ({@link VoteFloor}, when known), and stands for no election; it still receives entries and serves
  * reads through the read index. It opens once the member has applied everything a leader had
  * committed after the restart ({@link VoteGuardKeeper}): from then on it holds every entry it
  * could have acknowledged before the damage.
@@ -32,18 +32,29 @@ public final class VoteGuard {
 
     private final Path file;
     private volatile String reason;
+    private volatile VoteFloor floor;
     private volatile boolean clearedByOperator;
 
     private VoteGuard(final Path file, final String text) {
         this.file = file;
-        this.clearedByOperator = text != null && text.startsWith(CLEARED);
-        this.reason = clearedByOperator ? null : text;
+        final String[] lines = text == null ? new String[0] : text.strip().split("\n");
+        this.clearedByOperator = lines.length > 0 && lines[0].startsWith(CLEARED);
+        this.reason = clearedByOperator || lines.length == 0 ? null : lines[0];
+        this.floor = lines.length > 1 ? VoteFloor.decode(lines[1]) : null;
     }
 
     /** The guard as the data directory leaves it. */
     public static VoteGuard load(final Path dataDir) throws IOException {
         final Path file = dataDir.resolve(FILE_NAME);
-        return new VoteGuard(file, Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8).strip() : null);
+        return new VoteGuard(file, Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : null);
+    }
+
+    /**
+     * While closed: the candidates this member may still vote for are those whose log reaches this
+     * floor ({@link VoteFloor}); null when it is not known, and then the member votes for no one.
+     */
+    public VoteFloor floor() {
+        return reason == null ? null : floor;
     }
 
     public boolean closed() {
@@ -62,11 +73,12 @@ public final class VoteGuard {
      *
      * @return whether it is closed now
      */
-    public synchronized boolean close(final String why) throws IOException {
+    public synchronized boolean close(final String why, final VoteFloor newFloor) throws IOException {
         if (clearedByOperator) {
             return false;
         }
-        write((reason == null ? "" : reason + "; then ") + why + " (" + Instant.now() + ")");
+        final VoteFloor combined = reason == null ? newFloor : VoteFloor.higher(floor, newFloor);
+        write((reason == null ? "" : reason + "; then ") + why + " (" + Instant.now() + ")", combined);
         return true;
     }
 
@@ -81,20 +93,20 @@ public final class VoteGuard {
 
     /** For {@code duetctl vote-guard clear} on a stopped member: open, and the next start may not close it. */
     public synchronized void clearByOperator() throws IOException {
-        write(CLEARED + " (" + Instant.now() + ")");
+        write(CLEARED + " (" + Instant.now() + ")", null);
         reason = null;
         clearedByOperator = true;
     }
 
-    private void write(final String text) throws IOException {
-        final Path tmp = file.resolveSibling(FILE_NAME + ".tmp");
-        Files.writeString(tmp, text + "\n", StandardCharsets.UTF_8);
-        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            channel.force(true);
+    /** The file: the reason on the first line, the floor (when known) on the second. */
+    private void write(final String text, final VoteFloor newFloor) throws IOException {
+        if (text.contains("\n")) {
+            throw new IllegalArgumentException("a vote guard reason is one line: " + text);
         }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        DirectorySync.sync(file.getParent());
+        final String content = text + "\n" + (newFloor == null ? "" : newFloor.encode() + "\n");
+        AtomicFile.write(file, ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
         reason = text.startsWith(CLEARED) ? null : text;
+        floor = newFloor;
     }
 
     /** Opens the guard durably: the member may vote again. */
@@ -105,5 +117,6 @@ public final class VoteGuard {
         Files.deleteIfExists(file);
         DirectorySync.sync(file.getParent());
         reason = null;
+        floor = null;
     }
 }

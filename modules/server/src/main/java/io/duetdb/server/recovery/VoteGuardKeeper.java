@@ -65,7 +65,12 @@ public final class VoteGuardKeeper implements AutoCloseable {
     /** Why the guard is still closed, for Status; null once open. */
     public String status() {
         final String reason = guard.reason();
-        return reason == null ? null : reason + " [waiting: " + lastProblem + "; applied " + appliedIndex.getAsLong() + "]";
+        if (reason == null) {
+            return null;
+        }
+        final VoteFloor floor = guard.floor();
+        return reason + " [waiting: " + lastProblem + "; applied " + appliedIndex.getAsLong() + "; "
+            + (floor == null ? "votes for no one" : "votes only for a log reaching " + floor) + "]";
     }
 
     private void tick() {

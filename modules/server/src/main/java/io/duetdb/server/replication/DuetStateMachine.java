@@ -384,7 +384,7 @@ public final class DuetStateMachine extends BaseStateMachine {
         getLifeCycle().transition(LifeCycle.State.STARTING);
         final SnapshotStore.Loaded loaded = storage.snapshots.loadLatest().orElseThrow(
             () -> new IOException("reinitialize: no snapshot in " + storage.snapshots.getSnapshotDir()));
-        applier.reset(loaded.table(), loaded.sessions());
+        applier.reset(loaded.table(), loaded.sessions(), loaded.index());
         setLastAppliedTermIndex(TermIndex.valueOf(loaded.term(), loaded.index()));
         appliedWaiters.advanceTo(loaded.index());
         storage.intents.recycleThrough(loaded.index());

@@ -190,13 +190,18 @@ final class EntryApplier {
         return new EnumMap<>(actions);
     }
 
-    /** Replaces the state with a snapshot's (after Ratis installed one). */
-    void reset(final KvTable newTable, final SessionTable newSessions) {
+    /**
+     * Replaces the state with a snapshot's (after Ratis installed one). Completions recorded above
+     * the snapshot's index are kept: a member whose own snapshot or Raft log was damaged can be
+     * sent a snapshot older than what it had applied, and the entries after it come again, to be
+     * checked against those records and not appended below the completion log's end.
+     */
+    void reset(final KvTable newTable, final SessionTable newSessions, final long snapshotIndex) {
         lock.writeLock().lock();
         try {
             table = newTable;
             sessions = newSessions;
-            recovered = new TreeMap<>();
+            recovered = new TreeMap<>(recovered.tailMap(snapshotIndex, false));
             usageBytes = usage(newTable, newSessions);
         } finally {
             lock.writeLock().unlock();

@@ -4,6 +4,7 @@ import io.duetdb.storage.checkpoint.CheckpointInfo;
 import io.duetdb.storage.checkpoint.CheckpointStore;
 import io.duetdb.storage.checkpoint.CorruptCheckpointException;
 import io.duetdb.storage.checkpoint.LoadedCheckpoint;
+import io.duetdb.storage.io.AtomicFile;
 import io.duetdb.storage.io.DirectorySync;
 import io.duetdb.storage.table.KvTable;
 import java.io.ByteArrayInputStream;
@@ -13,11 +14,8 @@ import java.io.DataOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -61,8 +59,11 @@ public final class SnapshotStore implements StateMachineStorage {
     }
 
     public SnapshotStore(final Path dir, final Path tmpDir) {
-        this.dir = dir;
-        this.tmpDir = tmpDir;
+        // Absolute, because the leader names each file it ships relative to its Raft directory only
+        // when the path is absolute; a relative one (a relative --data-dir) reaches the follower
+        // as "../..." and every snapshot install fails ("not an ancestor of the full path").
+        this.dir = dir.toAbsolutePath().normalize();
+        this.tmpDir = tmpDir.toAbsolutePath().normalize();
     }
 
     private CheckpointStore checkpoints() throws IOException {
@@ -171,16 +172,7 @@ public final class SnapshotStore implements StateMachineStorage {
         crc.update(bytes.toByteArray());
         final ByteBuffer content = ByteBuffer.allocate(bytes.size() + Integer.BYTES);
         content.put(bytes.toByteArray()).putInt((int) crc.getValue()).flip();
-        final Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING)) {
-            while (content.hasRemaining()) {
-                ch.write(content);
-            }
-            ch.force(true);
-        }
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-        DirectorySync.sync(file.getParent());
+        AtomicFile.write(file, content);
     }
 
     private static SessionTable readSessions(final Path file, final long index, final long term) throws IOException {

@@ -19,13 +19,18 @@ class RaftLogCheckTest {
 
     private RaftLogCheck.Verdict decide(final long snapshot, final long completionLast, final RaftLogCheck.MetaState meta,
                                         final long metaTerm) throws IOException {
+        return decide(snapshot, snapshot >= 0 ? 1 : -1, completionLast, meta, metaTerm);
+    }
+
+    private RaftLogCheck.Verdict decide(final long snapshot, final long snapshotTerm, final long completionLast,
+                                        final RaftLogCheck.MetaState meta, final long metaTerm) throws IOException {
         final List<RaftSegmentScan> scans = new ArrayList<>();
         try (var files = Files.list(dir)) {
             for (final Path f : files.filter(p -> RaftSegmentScan.isSegmentName(p.getFileName().toString())).toList()) {
                 scans.add(RaftSegmentScan.scan(f));
             }
         }
-        return RaftLogCheck.decide(new RaftLogCheck.Inputs(scans, snapshot, completionLast, meta, metaTerm,
+        return RaftLogCheck.decide(new RaftLogCheck.Inputs(scans, snapshot, snapshotTerm, completionLast, meta, metaTerm,
             dir.resolve("raft-meta")));
     }
 
@@ -115,12 +120,27 @@ class RaftLogCheckTest {
         final RaftLogCheck.Verdict unreadable = decide(-1, 99, RaftLogCheck.MetaState.UNREADABLE, -1);
         assertEquals(List.of(dir.resolve("raft-meta")), unreadable.setAside());
         assertTrue(unreadable.voteGuardReason().contains("term and vote"), unreadable.voteGuardReason());
+        assertEquals(4, unreadable.restoreMetaTerm(), "a fresh file at the last entry's term");
         final RaftLogCheck.Verdict missing = decide(-1, 99, RaftLogCheck.MetaState.MISSING, -1);
         assertTrue(missing.setAside().isEmpty());
         assertTrue(missing.voteGuardReason().contains("term and vote"));
+        assertEquals(4, missing.restoreMetaTerm());
         final RaftLogCheck.Verdict lower = decide(-1, 99, RaftLogCheck.MetaState.PRESENT, 3);
         assertEquals(List.of(dir.resolve("raft-meta")), lower.setAside());
-        assertTrue(decide(-1, 99, RaftLogCheck.MetaState.PRESENT, 4).clean());
+        assertEquals(4, lower.restoreMetaTerm());
+        final RaftLogCheck.Verdict fine = decide(-1, 99, RaftLogCheck.MetaState.PRESENT, 4);
+        assertTrue(fine.clean());
+        assertEquals(-1, fine.restoreMetaTerm(), "a sound file is left alone");
+    }
+
+    @Test
+    void theSnapshotsTermCountsWhenTheLogIsGone() throws IOException {
+        final RaftLogCheck.Verdict belowSnapshot = decide(99, 6, 99, RaftLogCheck.MetaState.PRESENT, 5);
+        assertEquals(List.of(dir.resolve("raft-meta")), belowSnapshot.setAside());
+        assertEquals(6, belowSnapshot.restoreMetaTerm());
+        final RaftLogCheck.Verdict missing = decide(99, 6, 99, RaftLogCheck.MetaState.MISSING, -1);
+        assertEquals(6, missing.restoreMetaTerm());
+        assertTrue(decide(99, 6, 99, RaftLogCheck.MetaState.PRESENT, 6).clean());
     }
 
     @Test
